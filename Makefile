@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build of the i.MX TPM PWM driver, and the project's checks.
+#
+#   make                 build for the running kernel (or KDIR=/path/to/build)
+#   make check           install what is needed, run every test tier
+#   make lint | unit | matrix
+#
+# Downloads are cached in $(IMX_TPM_PWM_CACHE), outside the source tree.
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+IMX_TPM_PWM_CACHE ?= /var/cache/imx-tpm-pwm
+export IMX_TPM_PWM_CACHE
+
+TIERS := lint unit matrix
+
+.PHONY: all modules clean deps check lint unit matrix demo
+
+all: modules
+
+modules:
+	@test -d "$(KDIR)" || { \
+		echo "No kernel build tree at $(KDIR)."; \
+		echo "Install the headers for $(KVER) (Debian: apt install linux-headers-$(KVER))"; \
+		echo "or point KDIR at a configured kernel tree: make KDIR=/path/to/build"; \
+		exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tests/unit clean
+
+deps:
+	tests/deps.sh
+
+lint:
+	tests/lint/lint.sh
+
+unit:
+	$(MAKE) -C tests/unit check CC=gcc
+
+matrix:
+	tests/matrix/matrix.sh "$(CURDIR)"
+
+check: deps
+	tests/run-tiers.sh $(TIERS)
+
+demo:
+	@echo "make demo: not available yet - it arrives with the emulated test bench"
+	@echo "(QEMU guest with a TPM model). See README.md."
+	@exit 1

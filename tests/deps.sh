@@ -1,0 +1,29 @@
+#!/bin/bash
+# Install the host packages that "make check" needs (Debian, as root).
+set -euo pipefail
+
+pkgs=(make gcc libc6-dev perl shellcheck debootstrap xz-utils
+      debian-archive-keyring ca-certificates kmod)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+		grep -q '^install ok installed$' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${missing[*]} (run as root, or install them)" >&2
+	exit 1
+fi
+
+echo "deps: installing ${missing[*]}" >&2
+for try in 1 2 3; do
+	if apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+		exit 0
+	fi
+	echo "deps: apt failed (try $try), retrying" >&2
+	sleep $((try * 10))
+done
+exit 1

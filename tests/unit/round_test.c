@@ -1,0 +1,629 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Userspace unit test of the TPM rounding core, src/pwm-imx-tpm-round.h.
+ *
+ * Every request (a period and a duty in ns, for one clock rate and counter
+ * width) is rounded by the core and compared with an independent oracle that
+ * works in exact 128-bit arithmetic: a time of t ns at f Hz is t * f in units
+ * of 1e-9 clock cycles, so "k ticks at prescaler ps fit into t ns" is simply
+ * k * 2^ps * 1e9 <= t * f, with no rounding anywhere.
+ *
+ * Usage: round_test [--mutate N]
+ *   --mutate 1  wrap the core so that it rounds the duty up by one tick
+ *   --mutate 2  wrap the core so that it picks the next larger prescaler
+ * A mutated run must report failures; the Makefile checks that it does.
+ *
+ * The final line is "unit: N passed, M failed", counting individual checks
+ * (one request gives up to 11 checks); the number of requests is printed on
+ * the line before. The exit status is 1 if any check failed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pwm-imx-tpm-round.h"
+
+typedef unsigned __int128 u128;
+
+#define NSEC		1000000000ULL
+#define PS_COUNT	8
+#define U64_MAX_	(~0ULL)
+#define MAX_SHOWN	20
+
+/* random periods per (rate, width); each is tried with DUTIES duties */
+#define RANDOM_PERIODS	50000
+/* oracle self-check by literal enumeration, periods per rate (width 16) */
+#define BRUTE_PERIODS	64
+
+static const u32 rates[] = { 32768, 24000000, 48000000, 1000000000 };
+static const unsigned int widths[] = { 16, 32 };
+
+static int mutate;
+
+static unsigned long long checks_passed, checks_failed;
+static unsigned long long requests, requests_failed;
+static unsigned int shown;
+
+/* ------------------------------------------------------------------ */
+/* Deterministic PRNG (splitmix64) */
+
+static u64 rng_state = 0x1d2c3b4a59687706ULL;
+
+static u64 rnd(void)
+{
+	u64 z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* uniform-ish in 0 .. n - 1, n > 0 (the modulo bias does not matter here) */
+static u64 rnd_below(u64 n)
+{
+	return rnd() % n;
+}
+
+/* random value of at most @bits bits, 0 .. 64 */
+static u64 rnd_bits(unsigned int bits)
+{
+	return bits ? rnd() >> (64 - bits) : 0;
+}
+
+/* random value whose bit length is uniform in 0 .. @bits */
+static u64 rnd_log(unsigned int bits)
+{
+	return rnd_bits((unsigned int)rnd_below(bits + 1));
+}
+
+static unsigned int bit_length(u64 v)
+{
+	return v ? 64 - (unsigned int)__builtin_clzll(v) : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The oracle */
+
+struct expect {
+	int ret;	/* 1: request shorter than one clock cycle */
+	u32 ps;		/* prescaler */
+	u64 n;		/* period in counter ticks (MOD + 1) */
+	u64 c;		/* duty in counter ticks = CnV; c == n is 100 % */
+	u64 period_ns;	/* what reading back reports, rounded up */
+	u64 duty_ns;
+};
+
+static void oracle_bug(const char *what, u64 ns, u32 rate)
+{
+	printf("oracle bug (%s) at %llu ns, %u Hz\n", what, ns, rate);
+	exit(2);
+}
+
+/* one counter tick at prescaler @ps, in units of 1e-9 clock cycles */
+static u128 tick_len(unsigned int ps)
+{
+	return (u128)NSEC << ps;
+}
+
+/* ceil(@len / @rate): a length in 1e-9 cycles to ns, saturated at U64_MAX */
+static u64 len_to_ns_up(u128 len, u32 rate)
+{
+	u128 ns = (len + rate - 1) / rate;
+
+	return ns > U64_MAX_ ? U64_MAX_ : (u64)ns;
+}
+
+/*
+ * For each prescaler, the largest tick count n that fits into the request:
+ * n * 2^ps * 1e9 <= period_ns * rate, taken by division and then verified
+ * on n and n + 1. The result is the longest of these periods.
+ *
+ * n is at most 2^W - 1 below the largest prescaler and 2^W at it: a full
+ * counter leaves no CnV value for 100 % duty, and the same period is
+ * 2^(W-1) ticks at the next prescaler. Among equally long periods the
+ * smaller prescaler wins (finer duty steps). This makes the choice unique,
+ * so re-applying a read-back period must give the same registers.
+ *
+ * A request below one clock cycle gives ret = 1 and one tick at ps 0.
+ */
+static void oracle_period(u64 period_ns, u32 rate, unsigned int width,
+			  struct expect *e)
+{
+	u128 req = (u128)period_ns * rate;
+	u128 top = (u128)1 << width;
+	u128 best = 0;
+	unsigned int ps;
+
+	e->ret = 1;
+	e->ps = 0;
+	e->n = 1;
+
+	for (ps = 0; ps < PS_COUNT; ps++) {
+		u128 tick = tick_len(ps);
+		u128 cap = ps == PS_COUNT - 1 ? top : top - 1;
+		u128 n = req / tick;
+
+		if (n > cap)
+			n = cap;
+		if (n * tick > req || (n < cap && (n + 1) * tick <= req))
+			oracle_bug("period ticks", period_ns, rate);
+		if (!n)
+			continue;
+		/* strictly longer only: on a tie keep the smaller ps */
+		if ((n << ps) > best) {
+			best = n << ps;
+			e->ret = 0;
+			e->ps = ps;
+			e->n = (u64)n;
+		}
+	}
+
+	e->period_ns = len_to_ns_up(e->n * tick_len(e->ps), rate);
+}
+
+/*
+ * The largest duty c * 2^ps * 1e9 <= duty_ns * rate, c at most n (100 %),
+ * and at most 2^W - 1 as CnV cannot exceed MOD when n is 2^W.
+ */
+static void oracle_duty(u64 duty_ns, u32 rate, unsigned int width,
+			struct expect *e)
+{
+	u128 req = (u128)duty_ns * rate;
+	u128 tick = tick_len(e->ps);
+	u128 cap = e->n == 1ULL << width ? e->n - 1 : e->n;
+	u128 c = req / tick;
+
+	if (c > cap)
+		c = cap;
+	if (c * tick > req || (c < cap && (c + 1) * tick <= req))
+		oracle_bug("duty ticks", duty_ns, rate);
+
+	e->c = (u64)c;
+	e->duty_ns = len_to_ns_up(c * tick, rate);
+}
+
+/*
+ * Literal enumeration of every prescaler, tick count and duty count, used
+ * to check the oracle itself on small widths.
+ */
+static void brute_force(u64 period_ns, u64 duty_ns, u32 rate,
+			unsigned int width, struct expect *e)
+{
+	u128 preq = (u128)period_ns * rate;
+	u128 dreq = (u128)duty_ns * rate;
+	u64 top = 1ULL << width;
+	u64 best = 0, n, c, cap;
+	unsigned int ps;
+
+	e->ret = 1;
+	e->ps = 0;
+	e->n = 1;
+	e->c = 0;
+
+	for (ps = 0; ps < PS_COUNT; ps++) {
+		/* a full counter only at the largest prescaler, see above */
+		u64 nmax = ps == PS_COUNT - 1 ? top : top - 1;
+
+		for (n = 1; n <= nmax; n++) {
+			if (n * tick_len(ps) > preq)
+				break;
+			if (n << ps > best) {
+				best = n << ps;
+				e->ret = 0;
+				e->ps = ps;
+				e->n = n;
+			}
+		}
+	}
+	if (e->ret)
+		return;
+
+	cap = e->n == top ? top - 1 : e->n;
+	for (c = 0; c <= cap; c++) {
+		if (c * tick_len(e->ps) > dreq)
+			break;
+		e->c = c;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The core under test, optionally broken on purpose */
+
+static int core_period(u64 period_ns, u32 rate, unsigned int width,
+		       struct imx_tpm_pwm_hw *hw)
+{
+	int ret = imx_tpm_round_period(period_ns, rate, width, hw);
+
+	if (mutate == 2 && !ret && hw->ps < IMX_TPM_PS_MAX) {
+		hw->ps++;
+		hw->mod >>= 1;
+	}
+	return ret;
+}
+
+static void core_duty(u64 duty_ns, u32 rate, unsigned int width,
+		      struct imx_tpm_pwm_hw *hw)
+{
+	imx_tpm_round_duty(duty_ns, rate, width, hw);
+
+	if (mutate == 1 && hw->cnv <= hw->mod)
+		hw->cnv++;
+}
+
+/* ------------------------------------------------------------------ */
+/* One request */
+
+struct tcase {
+	u32 rate;
+	unsigned int width;
+	u64 period_ns;
+	u64 duty_ns;
+	int ret;
+	struct imx_tpm_pwm_hw hw;	/* rounded by the core */
+	u64 rb_period, rb_duty;		/* read back by the core */
+	int ret2;
+	struct imx_tpm_pwm_hw hw2;	/* the read-back state re-rounded */
+	struct expect e;
+	int failed;			/* checks failed */
+	const char *what[16];		/* their names */
+};
+
+struct stats {
+	unsigned long long requests, passed, failed;
+};
+
+static struct stats cfg_stats;
+
+/* a request with failed checks: its inputs, what the core did, the oracle */
+static void show_failure(const struct tcase *t)
+{
+	int i;
+
+	if (++shown > MAX_SHOWN) {
+		if (shown == MAX_SHOWN + 1)
+			printf("(further failures not shown)\n");
+		return;
+	}
+	printf("FAIL rate %u Hz, width %u, period_ns %llu, duty_ns %llu:",
+	       t->rate, t->width, t->period_ns, t->duty_ns);
+	for (i = 0; i < t->failed; i++)
+		printf("%s %s", i ? "," : "", t->what[i]);
+	printf("\n");
+	printf("  got:  ret %d ps %u mod %u cnv %u, read back %llu/%llu\n",
+	       t->ret, t->hw.ps, t->hw.mod, t->hw.cnv, t->rb_period,
+	       t->rb_duty);
+	printf("        read back re-applied: ret %d ps %u mod %u cnv %u\n",
+	       t->ret2, t->hw2.ps, t->hw2.mod, t->hw2.cnv);
+	printf("  want: ret %d ps %u mod %llu cnv %llu, read back %llu/%llu\n",
+	       t->e.ret, t->e.ps, t->e.n - 1, t->e.c, t->e.period_ns,
+	       t->e.duty_ns);
+}
+
+static void check(struct tcase *t, int ok, const char *what)
+{
+	if (ok) {
+		checks_passed++;
+		cfg_stats.passed++;
+		return;
+	}
+	checks_failed++;
+	cfg_stats.failed++;
+	if (t->failed < (int)(sizeof(t->what) / sizeof(t->what[0])))
+		t->what[t->failed++] = what;
+}
+
+/* ticks * 2^ps * 1e9 <= ns * rate: @ticks at @ps fit into @ns */
+static int fits(u64 ticks, unsigned int ps, u64 ns, u32 rate)
+{
+	return (u128)ticks * tick_len(ps) <= (u128)ns * rate;
+}
+
+static void run_request(u32 rate, unsigned int width, u64 period_ns,
+			u64 duty_ns)
+{
+	struct tcase t;
+	u64 top = 1ULL << width;
+	u64 ticks;
+
+	memset(&t, 0, sizeof(t));
+	t.rate = rate;
+	t.width = width;
+	t.period_ns = period_ns;
+	t.duty_ns = duty_ns;
+	requests++;
+	cfg_stats.requests++;
+
+	oracle_period(period_ns, rate, width, &t.e);
+	t.ret = core_period(period_ns, rate, width, &t.hw);
+	check(&t, t.ret == t.e.ret, "return value");
+	if (t.e.ret) {
+		check(&t, t.hw.ps == 0 && t.hw.mod == 0,
+		      "too short: one tick at ps 0");
+		goto out;
+	}
+	check(&t, t.hw.ps == t.e.ps && t.hw.mod == t.e.n - 1,
+	      "period: prescaler and MOD");
+	check(&t, fits((u64)t.hw.mod + 1, t.hw.ps, period_ns, rate),
+	      "period: not above the request");
+	/* at or above the longest period: clamp, no error */
+	if (fits(top, IMX_TPM_PS_MAX, period_ns, rate))
+		check(&t, t.hw.ps == IMX_TPM_PS_MAX && t.hw.mod == top - 1,
+		      "period: clamped to the maximum");
+
+	oracle_duty(duty_ns, rate, width, &t.e);
+	core_duty(duty_ns, rate, width, &t.hw);
+	check(&t, t.hw.cnv == t.e.c, "duty: CnV");
+	ticks = t.hw.cnv > t.hw.mod ? (u64)t.hw.mod + 1 : t.hw.cnv;
+	check(&t, fits(ticks, t.hw.ps, duty_ns, rate) &&
+	      ticks <= (u64)t.hw.mod + 1,
+	      "duty: not above the request nor the period");
+
+	t.rb_period = imx_tpm_period_ns(&t.hw, rate);
+	t.rb_duty = imx_tpm_duty_ns(&t.hw, rate);
+	check(&t, t.rb_period == t.e.period_ns, "read-back period");
+	check(&t, t.rb_duty == t.e.duty_ns, "read-back duty");
+	check(&t, t.rb_period <= period_ns && t.rb_duty <= duty_ns &&
+	      t.rb_duty <= t.rb_period,
+	      "read-back not above the request nor the period");
+
+	/* applying what was read back must give the same registers */
+	t.ret2 = core_period(t.rb_period, rate, width, &t.hw2);
+	check(&t, !t.ret2 && t.hw2.ps == t.hw.ps && t.hw2.mod == t.hw.mod,
+	      "re-applied period");
+	core_duty(t.rb_duty, rate, width, &t.hw2);
+	check(&t, t.hw2.cnv == t.hw.cnv, "re-applied duty");
+out:
+	if (t.failed) {
+		requests_failed++;
+		show_failure(&t);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Request generators */
+
+/* ceil(cycles * 1e9 / rate): the shortest request worth @cycles cycles */
+static u64 cycles_to_ns_up(u64 cycles, u32 rate)
+{
+	return len_to_ns_up((u128)cycles * NSEC, rate);
+}
+
+/* a period with a spread of duties: edges, random, exact tick multiples */
+static void run_period(u32 rate, unsigned int width, u64 p)
+{
+	struct expect e;
+	u64 d[16];
+	unsigned int i = 0, k;
+
+	oracle_period(p, rate, width, &e);
+
+	d[i++] = 0;
+	d[i++] = 1;
+	d[i++] = p - 1;			/* wraps for p = 0: fine */
+	d[i++] = p;
+	d[i++] = p + 1;			/* wraps for p = U64_MAX: fine */
+	d[i++] = U64_MAX_;
+	d[i++] = U64_MAX_ - 1;
+	d[i++] = 1ULL << 63;
+	d[i++] = p == U64_MAX_ ? rnd() : rnd_below(p + 1);
+	d[i++] = rnd_log(bit_length(p));
+	d[i++] = rnd();
+	/* a random tick count at the chosen prescaler, and around it */
+	k = 0;
+	if (!e.ret) {
+		u64 ns = len_to_ns_up(rnd_below(e.n + 1) * tick_len(e.ps),
+				      rate);
+
+		d[i++] = ns - 1;
+		d[i++] = ns;
+		d[i++] = ns + 1;
+		/* exactly the period that will be read back, and around it */
+		ns = e.period_ns;
+		d[i++] = ns - 1;
+		d[i++] = ns;
+		k = 1;
+	}
+	if (!k) {
+		/* keep the count per period constant */
+		while (i < 16)
+			d[i++] = rnd();
+	}
+
+	for (k = 0; k < i; k++)
+		run_request(rate, width, p, d[k]);
+}
+
+/*
+ * Prescaler boundaries: the cycle counts where the prescaler or the tick
+ * count changes, each as the shortest request that reaches it (ns) and its
+ * neighbours ns - 2 .. ns + 2.
+ */
+static void run_boundaries(u32 rate, unsigned int width)
+{
+	u64 top = 1ULL << width;
+	unsigned int ps, i;
+	int delta;
+
+	for (ps = 0; ps < PS_COUNT; ps++) {
+		u64 c[] = {
+			(top << ps) - 1, top << ps, (top << ps) + 1,
+			((top + 1) << ps) - 1, (top + 1) << ps,
+			((top + 1) << ps) + 1,
+			((top + 2) << ps) - 1, (top + 2) << ps,
+			((top / 2) << ps) - 1, (top / 2) << ps,
+			((top / 2) << ps) + 1,
+			(1ULL << ps) - 1, 1ULL << ps, (1ULL << ps) + 1,
+		};
+
+		for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+			u64 ns = cycles_to_ns_up(c[i], rate);
+
+			for (delta = -2; delta <= 2; delta++) {
+				if (delta < 0 && ns < (u64)-delta)
+					continue;
+				run_period(rate, width, ns + (u64)delta);
+			}
+		}
+	}
+}
+
+/* both ends of the range, u64 extremes, multiples of a second */
+static void run_ends(u32 rate, unsigned int width)
+{
+	static const u64 secs[] = {
+		1, 2, 3, 4, 7, 10, 60, 100, 1000, 1000000, 1000000000ULL,
+		U64_MAX_ / NSEC,
+	};
+	u64 tick = cycles_to_ns_up(1, rate);
+	u64 max = cycles_to_ns_up((1ULL << width) << IMX_TPM_PS_MAX, rate);
+	u64 sec0 = ((1ULL << width) << IMX_TPM_PS_MAX) / rate;
+	u64 p[64];
+	unsigned int i = 0, k;
+
+	p[i++] = 0;
+	p[i++] = 1;
+	p[i++] = 2;
+	p[i++] = tick - 1;
+	p[i++] = tick;
+	p[i++] = tick + 1;
+	p[i++] = 2 * tick;
+	p[i++] = max - 1;
+	p[i++] = max;
+	p[i++] = max + 1;
+	p[i++] = 2 * max;
+	p[i++] = U64_MAX_;
+	p[i++] = U64_MAX_ - 1;
+	p[i++] = 1ULL << 63;
+	p[i++] = (1ULL << 63) - 1;
+	p[i++] = (1ULL << 63) + 1;
+	p[i++] = 1ULL << 62;
+	p[i++] = (1ULL << 32) - 1;
+	p[i++] = 1ULL << 32;
+	p[i++] = (1ULL << 32) + 1;
+	/* whole seconds around where seconds * rate reaches the limit */
+	p[i++] = sec0 * NSEC;
+	p[i++] = sec0 * NSEC + 1;
+	p[i++] = sec0 * NSEC + NSEC - 1;
+	p[i++] = (sec0 + 1) * NSEC;
+	for (k = 0; k < sizeof(secs) / sizeof(secs[0]); k++) {
+		p[i++] = secs[k] * NSEC - 1;
+		p[i++] = secs[k] * NSEC;
+		p[i++] = secs[k] * NSEC + 1;
+	}
+
+	for (k = 0; k < i; k++)
+		run_period(rate, width, p[k]);
+}
+
+static u64 random_period(u32 rate, unsigned int width)
+{
+	u64 max = cycles_to_ns_up((1ULL << width) << IMX_TPM_PS_MAX, rate);
+	unsigned int bits = bit_length(max) + 2;
+	unsigned int ps;
+	u64 n;
+
+	switch (rnd() & 7) {
+	case 0:
+		return rnd();
+	case 1:
+		/* near a multiple of a second */
+		return rnd_below(U64_MAX_ / NSEC + 1) * NSEC + rnd_below(5) - 2;
+	case 2:
+		/* near an exactly achievable period */
+		ps = (unsigned int)rnd_below(PS_COUNT);
+		n = 1 + rnd_log(width);
+		if (n > 1ULL << width)
+			n = 1ULL << width;
+		return cycles_to_ns_up(n << ps, rate) + rnd_below(3) - 1;
+	default:
+		return rnd_log(bits > 64 ? 64 : bits);
+	}
+}
+
+static void run_config(u32 rate, unsigned int width)
+{
+	unsigned int i;
+
+	memset(&cfg_stats, 0, sizeof(cfg_stats));
+
+	run_boundaries(rate, width);
+	run_ends(rate, width);
+	for (i = 0; i < RANDOM_PERIODS; i++)
+		run_period(rate, width, random_period(rate, width));
+
+	printf("%10u Hz, width %2u: %7llu requests, %8llu checks passed, %llu failed\n",
+	       rate, width, cfg_stats.requests, cfg_stats.passed,
+	       cfg_stats.failed);
+}
+
+/* the oracle against literal enumeration (width 16 keeps this quick) */
+static void run_brute_force(void)
+{
+	unsigned long long before = checks_failed, n = 0;
+	unsigned int r, i;
+
+	for (r = 0; r < sizeof(rates) / sizeof(rates[0]); r++) {
+		u32 rate = rates[r];
+
+		for (i = 0; i < BRUTE_PERIODS; i++) {
+			struct tcase t;
+			struct expect b;
+			u64 p, d;
+
+			/* prescaler boundaries first, then random */
+			if (i < PS_COUNT)
+				p = cycles_to_ns_up((65536ULL << i) + 1, rate);
+			else
+				p = random_period(rate, 16);
+			d = rnd_below(4) ? rnd_below(p / 2 + 2) * 2 : p;
+
+			memset(&t, 0, sizeof(t));
+			t.rate = rate;
+			t.width = 16;
+			t.period_ns = p;
+			t.duty_ns = d;
+			oracle_period(p, rate, 16, &t.e);
+			if (!t.e.ret)
+				oracle_duty(d, rate, 16, &t.e);
+			else
+				t.e.c = 0;
+			brute_force(p, d, rate, 16, &b);
+			check(&t, b.ret == t.e.ret && b.ps == t.e.ps &&
+			      b.n == t.e.n && b.c == t.e.c,
+			      "oracle vs. literal enumeration");
+			if (t.failed) {
+				printf("enumeration: ret %d ps %u n %llu c %llu\n",
+				       b.ret, b.ps, b.n, b.c);
+				show_failure(&t);
+			}
+			n++;
+		}
+	}
+	printf("oracle self-check by enumeration: %llu requests, %llu failed\n",
+	       n, checks_failed - before);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int r, w;
+
+	if (argc == 3 && !strcmp(argv[1], "--mutate")) {
+		mutate = atoi(argv[2]);
+		printf("mutant %d: this run must fail\n", mutate);
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: %s [--mutate 1|2]\n", argv[0]);
+		return 2;
+	}
+
+	for (r = 0; r < sizeof(rates) / sizeof(rates[0]); r++)
+		for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
+			run_config(rates[r], widths[w]);
+	run_brute_force();
+
+	printf("requests: %llu, %llu with a failed check\n", requests,
+	       requests_failed);
+	printf("unit: %llu passed, %llu failed\n", checks_passed,
+	       checks_failed);
+
+	return checks_failed ? 1 : 0;
+}
