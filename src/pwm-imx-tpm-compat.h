@@ -2,6 +2,9 @@
 /*
  * Glue for building pwm-imx-tpm.c, written against the current PWM API,
  * on older kernels (5.10 and later). Nothing here is needed upstream.
+ *
+ * Kernel version tests belong here and nowhere else; where a feature can be
+ * tested directly (a macro the newer API defines), that is done instead.
  */
 #ifndef _PWM_IMX_TPM_COMPAT_H
 #define _PWM_IMX_TPM_COMPAT_H
@@ -29,11 +32,14 @@
 #define pm_sleep_ptr(_ptr)	(IS_ENABLED(CONFIG_PM_SLEEP) ? (_ptr) : NULL)
 #endif
 
-/* Before 6.7 the chip's module owner was given in pwm_ops */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 7, 0)
-#define COMPAT_PWM_OPS_OWNER	.owner = THIS_MODULE,
-#else
+/*
+ * Since 6.7 pwmchip_add() is a macro that records THIS_MODULE as the
+ * chip's owner; before, the owner was given in pwm_ops.
+ */
+#ifdef pwmchip_add
 #define COMPAT_PWM_OPS_OWNER
+#else
+#define COMPAT_PWM_OPS_OWNER	.owner = THIS_MODULE,
 #endif
 
 /* Before 6.1 .get_state returned void */
@@ -81,18 +87,21 @@ compat_devm_pwmchip_alloc(struct device *parent, unsigned int npwm,
 #endif
 	return &c->chip;
 }
+
 #define devm_pwmchip_alloc compat_devm_pwmchip_alloc
 
 static inline void *compat_pwmchip_get_drvdata(struct pwm_chip *chip)
 {
 	return container_of(chip, struct compat_pwm_chip, chip)->priv;
 }
+
 #define pwmchip_get_drvdata compat_pwmchip_get_drvdata
 
 static inline struct device *compat_pwmchip_parent(const struct pwm_chip *chip)
 {
 	return chip->dev;
 }
+
 #define pwmchip_parent compat_pwmchip_parent
 #endif
 
@@ -113,6 +122,7 @@ static inline int compat_devm_pwmchip_add(struct device *dev,
 
 	return devm_add_action_or_reset(dev, compat_pwmchip_remove, chip);
 }
+
 #define devm_pwmchip_add compat_devm_pwmchip_add
 #endif
 

@@ -569,6 +569,7 @@ static int pwm_imx_tpm_get_state(struct pwm_chip *chip,
 
 	return 0;
 }
+
 DEFINE_COMPAT_GET_STATE(pwm_imx_tpm_get_state)
 #endif /* PWM_WFHWSIZE */
 

@@ -22,8 +22,13 @@ result() {
 # checkpatch
 if checkpatch=$(tests/lint/get-checkpatch.sh); then
 	for f in src/*.c src/*.h; do
+		# The compat header is the one place where kernel versions
+		# are compared; it is not part of an upstream submission.
+		ignore=
+		[ "$f" = src/pwm-imx-tpm-compat.h ] &&
+			ignore=--ignore=LINUX_VERSION_CODE,CONSTANT_COMPARISON
 		out=$(perl "$checkpatch" --strict --no-tree --no-summary \
-			--terse --show-types -f "$f" 2>&1)
+			--terse --show-types $ignore -f "$f" 2>&1)
 		[ -n "$out" ] && printf '%s\n' "$out"
 		[ -z "$out" ]
 		result $? "checkpatch --strict $f"
