@@ -13,9 +13,9 @@ KDIR ?= /lib/modules/$(KVER)/build
 IMX_TPM_PWM_CACHE ?= /var/cache/imx-tpm-pwm
 export IMX_TPM_PWM_CACHE
 
-TIERS := lint unit matrix
+TIERS := lint unit model-core matrix
 
-.PHONY: all modules clean deps check lint unit matrix demo
+.PHONY: all modules clean deps check lint unit model-core matrix demo
 
 all: modules
 
@@ -30,6 +30,7 @@ modules:
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/model clean KDIR=$(KDIR)
 
 deps:
 	tests/deps.sh
@@ -39,6 +40,9 @@ lint:
 
 unit:
 	$(MAKE) -C tests/unit check CC=gcc
+
+model-core:
+	$(MAKE) -C tests/model check CC=gcc
 
 matrix:
 	tests/matrix/matrix.sh "$(CURDIR)"

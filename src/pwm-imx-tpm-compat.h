@@ -13,6 +13,7 @@
 #include <linux/module.h>
 #include <linux/pm.h>
 #include <linux/pwm.h>
+#include <linux/slab.h>
 #include <linux/version.h>
 
 /* 6.13 takes the namespace as a string; earlier kernels stringify it */
@@ -21,8 +22,12 @@
 #define MODULE_IMPORT_NS(ns)	MODULE_INFO(import_ns, ns)
 #endif
 
-/* 5.10 has no DEFINE_SIMPLE_DEV_PM_OPS / pm_sleep_ptr */
-#ifndef DEFINE_SIMPLE_DEV_PM_OPS
+/*
+ * DEFINE_SIMPLE_DEV_PM_OPS arrived in 5.17 with a "static" inside, which
+ * 5.18 dropped; some 5.10 LTS kernels have the 5.17 form, others none.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 18, 0)
+#undef DEFINE_SIMPLE_DEV_PM_OPS
 #define DEFINE_SIMPLE_DEV_PM_OPS(name, suspend_fn, resume_fn)		\
 	const struct dev_pm_ops name = {				\
 		SET_SYSTEM_SLEEP_PM_OPS(suspend_fn, resume_fn)		\

@@ -1,0 +1,819 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Core of the NXP TPM hardware model (test-only): registers, counter and the
+ * run-length log of every channel's output, as plain functions of the
+ * elapsed time, so that the same code runs in the kernel module
+ * (tpm-model.c) and in the userspace test (core_test.c).
+ *
+ * Only integer types, the 64-bit division helpers, memset() and snprintf()
+ * are used; the caller serialises all calls (the module holds a spinlock).
+ *
+ * Time is counted in cycles of the counter clock. The position inside the
+ * current counter pass, @pos, is in cycles too: CNT = pos >> PS. A pass
+ * ends when CNT would go past MOD (or past the counter's maximum when CNT
+ * was above MOD): the counter wraps to 0, TOF is set and buffered MOD/CnV
+ * writes take effect. Many identical periods are added to the log at once,
+ * so advancing the model costs the same for any elapsed time.
+ */
+#ifndef _TPM_MODEL_CORE_H
+#define _TPM_MODEL_CORE_H
+
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+#define TPM_PARAM		0x04
+#define TPM_SC			0x10
+#define TPM_CNT			0x14
+#define TPM_MOD			0x18
+#define TPM_CH_BASE		0x20
+#define TPM_CH_STRIDE		0x08
+#define TPM_CNSC(n)		(TPM_CH_BASE + (n) * TPM_CH_STRIDE)
+#define TPM_CNV(n)		(TPM_CNSC(n) + 4)
+#define TPM_REG_MAX		0x84
+#define TPM_NREGS		(TPM_REG_MAX / 4 + 1)
+
+#define TPM_SC_PS		0x07U
+#define TPM_SC_CMOD_SHIFT	3
+#define TPM_SC_CMOD		(0x3U << TPM_SC_CMOD_SHIFT)
+#define TPM_SC_CPWMS		(0x1U << 5)
+#define TPM_SC_TOF		(0x1U << 7)
+
+#define TPM_CNSC_ELS_SHIFT	2
+#define TPM_CNSC_ELS		(0x3U << TPM_CNSC_ELS_SHIFT)
+#define TPM_CNSC_MSB		(0x1U << 5)
+#define TPM_CNSC_CHF		(0x1U << 7)
+
+#define TPM_ELS_OFF		0
+#define TPM_ELS_LOW_TRUE	1
+#define TPM_ELS_HIGH_TRUE	2
+#define TPM_ELS_RESERVED	3
+
+#define TPM_MAX_CH		8
+#define TPM_WIDTH_MIN		8
+#define TPM_WIDTH_MAX		32
+#define TPM_RATE_MAX		1000000000U
+#define TPM_NS_PER_S		1000000000U
+
+/* runs kept per channel, a power of two */
+#define TPM_LOG_RUNS		4096
+/* errors kept, later ones are only counted */
+#define TPM_MAX_ERRORS		64
+
+/* longest line of a channel log: 3 numbers of up to 20 digits and a kind */
+#define TPM_LINE_MAX		72
+/* longest line of the error list */
+#define TPM_ERR_LINE_MAX	96
+
+#define TPM_U64_MAX		(~0ULL)
+
+enum tpm_kind {
+	TPM_KIND_FULL,
+	TPM_KIND_PART,
+	TPM_KIND_TRUNC,
+	TPM_KIND_OFF,
+	TPM_KIND_STOP,
+};
+
+enum tpm_err_code {
+	TPM_ERR_PS_COUNTING,
+	TPM_ERR_ELS_RESERVED,
+	TPM_ERR_MSB,
+	TPM_ERR_CPWMS,
+	TPM_ERR_CMOD,
+	TPM_ERR_PARAM_WRITE,
+};
+
+/* @count identical periods of one kind */
+struct tpm_run {
+	u64 count;
+	u64 period;
+	u64 high;
+	u32 kind;
+};
+
+/* Ring of runs, oldest at @head; @dropped counts runs pushed out */
+struct tpm_log {
+	struct tpm_run *runs;
+	u32 head;
+	u32 len;
+	u64 dropped;
+};
+
+struct tpm_chan {
+	u32 cnsc;
+	u32 cnv;
+	u32 cnv_buf;
+	bool cnv_pending;
+	/* the period in progress: pin high time, ELS at its start, changes */
+	u64 high;
+	u32 els_start;
+	bool els_changed;
+	/* the stop in progress: pin high time */
+	u64 stop_high;
+	struct tpm_log log;
+};
+
+struct tpm_error {
+	u32 code;
+	u32 ch;
+	u32 a;
+	u32 b;
+};
+
+struct tpm_core {
+	/* configuration */
+	u32 rate;
+	u32 width;
+	u32 mask;
+	u32 nch;
+	u32 param;
+	bool param_raw;
+	bool fault_no_latch;
+
+	/* registers */
+	u32 regs[TPM_NREGS];
+	u32 sc;
+	u32 mod;
+	u32 mod_buf;
+	bool mod_pending;
+	struct tpm_chan ch[TPM_MAX_CH];
+
+	/* counter position in the current pass, in clock cycles */
+	u64 pos;
+	/* position where the logged period in progress started */
+	u64 start_pos;
+	/* length of the stop in progress, in clock cycles */
+	u64 stop_cycles;
+
+	/* time of the last evaluation and the fraction of a cycle left */
+	u64 last_ns;
+	u32 carry;
+
+	struct tpm_error err[TPM_MAX_ERRORS];
+	u32 nerr;
+	u64 err_total;
+};
+
+/* A copy of one channel's log, taken under the lock, printed without it */
+struct tpm_log_snap {
+	struct tpm_run *runs;	/* TPM_LOG_RUNS entries, filled oldest first */
+	u32 len;
+	u64 dropped;
+	/* the counter is stopped: the stop in progress, as a last line */
+	bool stopped;
+	u64 stop_cycles;
+	u64 stop_high;
+};
+
+static inline u64 tpm_min(u64 a, u64 b)
+{
+	return a < b ? a : b;
+}
+
+static inline u32 tpm_ps(const struct tpm_core *c)
+{
+	return c->sc & TPM_SC_PS;
+}
+
+static inline u32 tpm_cmod(const struct tpm_core *c)
+{
+	return (c->sc & TPM_SC_CMOD) >> TPM_SC_CMOD_SHIFT;
+}
+
+static inline bool tpm_counting(const struct tpm_core *c)
+{
+	return tpm_cmod(c) != 0;
+}
+
+static inline u32 tpm_els(const struct tpm_chan *ch)
+{
+	return (ch->cnsc & TPM_CNSC_ELS) >> TPM_CNSC_ELS_SHIFT;
+}
+
+/* ELS selects a PWM output (ELS = 11 is reserved and drives nothing) */
+static inline bool tpm_els_on(u32 els)
+{
+	return els == TPM_ELS_LOW_TRUE || els == TPM_ELS_HIGH_TRUE;
+}
+
+static inline u32 tpm_cnt(const struct tpm_core *c)
+{
+	return (u32)(c->pos >> tpm_ps(c)) & c->mask;
+}
+
+/* End of the current counter pass, in cycles from the pass's start */
+static inline u64 tpm_pass_end(const struct tpm_core *c)
+{
+	u64 cnt = c->pos >> tpm_ps(c);
+	u64 end = cnt <= c->mod ? (u64)c->mod + 1 : (u64)c->mask + 1;
+
+	return end << tpm_ps(c);
+}
+
+/*
+ * The pin of a high-true channel is high while CNT < CnV, that is for the
+ * first CnV << PS cycles of a pass; always if CnV > MOD.
+ */
+static inline u64 tpm_threshold(const struct tpm_core *c,
+				const struct tpm_chan *ch)
+{
+	if (ch->cnv > c->mod)
+		return TPM_U64_MAX;
+
+	return (u64)ch->cnv << tpm_ps(c);
+}
+
+/* Cycles in [@x, @y) of the current pass during which the pin is high */
+static inline u64 tpm_seg_high(const struct tpm_core *c,
+			       const struct tpm_chan *ch, u64 x, u64 y)
+{
+	u64 t = tpm_threshold(c, ch);
+	u64 h = x < t ? tpm_min(y, t) - x : 0;
+
+	switch (tpm_els(ch)) {
+	case TPM_ELS_HIGH_TRUE:
+		return h;
+	case TPM_ELS_LOW_TRUE:
+		return y - x - h;
+	default:
+		return 0;
+	}
+}
+
+/* Level of the pin at the current position */
+static inline bool tpm_level(const struct tpm_core *c,
+			     const struct tpm_chan *ch)
+{
+	bool below = c->pos < tpm_threshold(c, ch);
+
+	switch (tpm_els(ch)) {
+	case TPM_ELS_HIGH_TRUE:
+		return below;
+	case TPM_ELS_LOW_TRUE:
+		return !below;
+	default:
+		return false;
+	}
+}
+
+static inline void tpm_error(struct tpm_core *c, u32 code, u32 ch,
+			     u32 a, u32 b)
+{
+	c->err_total++;
+	if (c->nerr < TPM_MAX_ERRORS)
+		c->err[c->nerr++] = (struct tpm_error){
+			.code = code, .ch = ch, .a = a, .b = b,
+		};
+}
+
+/* Append @count periods to @log, merging with an identical last run */
+static inline void tpm_log_add(struct tpm_log *log, u32 kind, u64 period,
+			       u64 high, u64 count)
+{
+	struct tpm_run *run;
+
+	if (!count)
+		return;
+
+	if (log->len) {
+		run = &log->runs[(log->head + log->len - 1) &
+				 (TPM_LOG_RUNS - 1)];
+		if (run->kind == kind && run->period == period &&
+		    run->high == high) {
+			run->count += count;
+			return;
+		}
+	}
+
+	if (log->len == TPM_LOG_RUNS) {
+		log->head = (log->head + 1) & (TPM_LOG_RUNS - 1);
+		log->len--;
+		log->dropped++;
+	}
+
+	run = &log->runs[(log->head + log->len) & (TPM_LOG_RUNS - 1)];
+	*run = (struct tpm_run){
+		.count = count, .period = period, .high = high, .kind = kind,
+	};
+	log->len++;
+}
+
+/* Start accounting a new period at position @start */
+static inline void tpm_period_reset(struct tpm_core *c, u64 start)
+{
+	u32 i;
+
+	c->start_pos = start;
+	for (i = 0; i < c->nch; i++) {
+		c->ch[i].high = 0;
+		c->ch[i].els_start = tpm_els(&c->ch[i]);
+		c->ch[i].els_changed = false;
+	}
+}
+
+static inline void tpm_accumulate(struct tpm_core *c, u64 x, u64 y)
+{
+	u32 i;
+
+	for (i = 0; i < c->nch; i++)
+		c->ch[i].high += tpm_seg_high(c, &c->ch[i], x, y);
+}
+
+/* The counter wrapped at @end: log the period that ended there */
+static inline void tpm_log_wrap(struct tpm_core *c, u64 end)
+{
+	struct tpm_chan *ch;
+	u32 i, kind;
+
+	for (i = 0; i < c->nch; i++) {
+		ch = &c->ch[i];
+		if (c->start_pos || ch->els_changed)
+			kind = TPM_KIND_PART;
+		else if (tpm_els_on(ch->els_start))
+			kind = TPM_KIND_FULL;
+		else
+			kind = TPM_KIND_OFF;
+		tpm_log_add(&ch->log, kind, end - c->start_pos, ch->high, 1);
+	}
+}
+
+/* The period in progress is cut short at the current position */
+static inline void tpm_log_cut(struct tpm_core *c)
+{
+	u64 len = c->pos - c->start_pos;
+	u32 i;
+
+	if (!len)
+		return;
+
+	for (i = 0; i < c->nch; i++)
+		tpm_log_add(&c->ch[i].log, TPM_KIND_TRUNC, len,
+			    c->ch[i].high, 1);
+}
+
+/* Buffered MOD and CnV take effect */
+static inline void tpm_latch(struct tpm_core *c)
+{
+	u32 i;
+
+	if (c->fault_no_latch)
+		return;
+
+	if (c->mod_pending) {
+		c->mod = c->mod_buf;
+		c->mod_pending = false;
+	}
+	for (i = 0; i < c->nch; i++) {
+		if (c->ch[i].cnv_pending) {
+			c->ch[i].cnv = c->ch[i].cnv_buf;
+			c->ch[i].cnv_pending = false;
+		}
+	}
+}
+
+static inline void tpm_advance_counting(struct tpm_core *c, u64 cycles)
+{
+	u64 end = tpm_pass_end(c);
+	u64 left = end - c->pos;
+	u64 period, n, h;
+	u32 i, kind;
+
+	if (cycles < left) {
+		tpm_accumulate(c, c->pos, c->pos + cycles);
+		c->pos += cycles;
+		return;
+	}
+
+	/* first wrap: finish the period in progress, latch */
+	tpm_accumulate(c, c->pos, end);
+	tpm_log_wrap(c, end);
+	cycles -= left;
+	c->sc |= TPM_SC_TOF;
+	tpm_latch(c);
+	c->pos = 0;
+	tpm_period_reset(c, 0);
+
+	/* whole periods with the latched values, all alike */
+	period = ((u64)c->mod + 1) << tpm_ps(c);
+	n = div64_u64(cycles, period);
+	if (n) {
+		for (i = 0; i < c->nch; i++) {
+			kind = tpm_els_on(tpm_els(&c->ch[i])) ?
+			       TPM_KIND_FULL : TPM_KIND_OFF;
+			h = tpm_seg_high(c, &c->ch[i], 0, period);
+			tpm_log_add(&c->ch[i].log, kind, period, h, n);
+		}
+		cycles -= n * period;
+	}
+
+	tpm_accumulate(c, 0, cycles);
+	c->pos = cycles;
+}
+
+static inline void tpm_advance_stopped(struct tpm_core *c, u64 cycles)
+{
+	u32 i;
+
+	c->stop_cycles += cycles;
+	for (i = 0; i < c->nch; i++)
+		if (tpm_level(c, &c->ch[i]))
+			c->ch[i].stop_high += cycles;
+}
+
+/* Let @cycles clock cycles pass */
+static inline void tpm_core_advance(struct tpm_core *c, u64 cycles)
+{
+	if (!cycles)
+		return;
+
+	if (tpm_counting(c))
+		tpm_advance_counting(c, cycles);
+	else
+		tpm_advance_stopped(c, cycles);
+}
+
+/* Clock cycles in @ns nanoseconds, carrying the fraction to the next call */
+static inline u64 tpm_core_ns_to_cycles(struct tpm_core *c, u64 ns)
+{
+	u32 rem, frac;
+	u64 sec = div_u64_rem(ns, TPM_NS_PER_S, &rem);
+	/* below 10^18 + 10^9, no overflow */
+	u64 cycles = div_u64_rem((u64)rem * c->rate + c->carry,
+				 TPM_NS_PER_S, &frac);
+
+	c->carry = frac;
+
+	return sec * c->rate + cycles;
+}
+
+/* Bring the model up to the time @now_ns */
+static inline void tpm_core_advance_to(struct tpm_core *c, u64 now_ns)
+{
+	u64 ns;
+
+	if (now_ns <= c->last_ns)
+		return;
+
+	ns = now_ns - c->last_ns;
+	c->last_ns = now_ns;
+	tpm_core_advance(c, tpm_core_ns_to_cycles(c, ns));
+}
+
+/*
+ * Set up a stopped counter with all registers 0 at time @now_ns. @runs
+ * holds TPM_LOG_RUNS runs for each of the @nch channels. Returns 0, or -1
+ * if a parameter is out of range.
+ */
+static inline int tpm_core_init(struct tpm_core *c, u32 rate, u32 width,
+				u32 nch, bool param_raw, u32 param,
+				struct tpm_run *runs, u64 now_ns)
+{
+	u32 i;
+
+	if (!rate || rate > TPM_RATE_MAX || width < TPM_WIDTH_MIN ||
+	    width > TPM_WIDTH_MAX || !nch || nch > TPM_MAX_CH)
+		return -1;
+
+	memset(c, 0, sizeof(*c));
+	c->rate = rate;
+	c->width = width;
+	c->mask = (u32)((1ULL << width) - 1);
+	c->nch = nch;
+	c->param = param;
+	c->param_raw = param_raw;
+	c->last_ns = now_ns;
+	for (i = 0; i < nch; i++)
+		c->ch[i].log.runs = runs + (size_t)i * TPM_LOG_RUNS;
+
+	return 0;
+}
+
+/* The counter stops: cut the period in progress, start a stop */
+static inline void tpm_stop(struct tpm_core *c)
+{
+	u32 i;
+
+	tpm_log_cut(c);
+	tpm_period_reset(c, c->pos);
+	c->stop_cycles = 0;
+	for (i = 0; i < c->nch; i++)
+		c->ch[i].stop_high = 0;
+}
+
+/* The counter starts: log the stop, start a period at the held count */
+static inline void tpm_start(struct tpm_core *c)
+{
+	u32 i;
+
+	for (i = 0; i < c->nch; i++) {
+		if (c->stop_cycles)
+			tpm_log_add(&c->ch[i].log, TPM_KIND_STOP,
+				    c->stop_cycles, c->ch[i].stop_high, 1);
+		c->ch[i].stop_high = 0;
+	}
+	c->stop_cycles = 0;
+	tpm_period_reset(c, c->pos);
+}
+
+static inline void tpm_write_sc(struct tpm_core *c, u32 val)
+{
+	u32 old = c->sc;
+	bool was = tpm_counting(c);
+	u32 ps_old = old & TPM_SC_PS;
+	u32 ps = val & TPM_SC_PS;
+	u32 cmod = (val & TPM_SC_CMOD) >> TPM_SC_CMOD_SHIFT;
+
+	/* PS is write-protected while the counter runs */
+	if (was && ps != ps_old) {
+		tpm_error(c, TPM_ERR_PS_COUNTING, 0, ps_old, ps);
+		ps = ps_old;
+	}
+	if ((val & TPM_SC_CPWMS) && !(old & TPM_SC_CPWMS))
+		tpm_error(c, TPM_ERR_CPWMS, 0, 0, 0);
+	if (cmod > 1 && cmod != tpm_cmod(c))
+		tpm_error(c, TPM_ERR_CMOD, 0, cmod, 0);
+
+	/* a stopped counter keeps CNT across a prescaler change */
+	if (!was && ps != ps_old)
+		c->pos = (c->pos >> ps_old) << ps;
+
+	/* TOF is write 1 to clear */
+	c->sc = (val & ~(TPM_SC_PS | TPM_SC_TOF)) | ps |
+		(old & TPM_SC_TOF & ~val);
+
+	if (was && !tpm_counting(c))
+		tpm_stop(c);
+	else if (!was && tpm_counting(c))
+		tpm_start(c);
+}
+
+static inline void tpm_write_cnsc(struct tpm_core *c, u32 n, u32 val)
+{
+	struct tpm_chan *ch = &c->ch[n];
+	u32 old = tpm_els(ch);
+	u32 els;
+
+	/* CHF (write 1 to clear) is not modelled: never set */
+	ch->cnsc = val & ~TPM_CNSC_CHF;
+	els = tpm_els(ch);
+
+	if (els == TPM_ELS_RESERVED)
+		tpm_error(c, TPM_ERR_ELS_RESERVED, n, val, 0);
+	else if (els && !(val & TPM_CNSC_MSB))
+		tpm_error(c, TPM_ERR_MSB, n, val, 0);
+
+	if (els != old && tpm_counting(c))
+		ch->els_changed = true;
+}
+
+/* Write a register; the model must have been advanced to now */
+static inline void tpm_core_write(struct tpm_core *c, u32 off, u32 val)
+{
+	struct tpm_chan *ch;
+	u32 n;
+
+	if (off >= TPM_CH_BASE && off < TPM_CNSC(c->nch)) {
+		n = (off - TPM_CH_BASE) / TPM_CH_STRIDE;
+		ch = &c->ch[n];
+		if (off == TPM_CNSC(n)) {
+			tpm_write_cnsc(c, n, val);
+		} else if (tpm_counting(c)) {
+			ch->cnv_buf = val & c->mask;
+			ch->cnv_pending = true;
+		} else {
+			ch->cnv = val & c->mask;
+			ch->cnv_pending = false;
+		}
+		return;
+	}
+
+	switch (off) {
+	case TPM_PARAM:
+		tpm_error(c, TPM_ERR_PARAM_WRITE, 0, val, 0);
+		break;
+	case TPM_SC:
+		tpm_write_sc(c, val);
+		break;
+	case TPM_CNT:
+		/* any write resets the counter */
+		if (tpm_counting(c)) {
+			tpm_log_cut(c);
+			c->pos = 0;
+			tpm_period_reset(c, 0);
+		} else {
+			c->pos = 0;
+		}
+		break;
+	case TPM_MOD:
+		if (tpm_counting(c)) {
+			c->mod_buf = val & c->mask;
+			c->mod_pending = true;
+		} else {
+			c->mod = val & c->mask;
+			c->mod_pending = false;
+		}
+		break;
+	default:
+		if (off <= TPM_REG_MAX)
+			c->regs[off / 4] = val;
+		break;
+	}
+}
+
+/* Read a register; the model must have been advanced to now */
+static inline u32 tpm_core_read(const struct tpm_core *c, u32 off)
+{
+	u32 n;
+
+	if (off >= TPM_CH_BASE && off < TPM_CNSC(c->nch)) {
+		n = (off - TPM_CH_BASE) / TPM_CH_STRIDE;
+		return off == TPM_CNSC(n) ? c->ch[n].cnsc : c->ch[n].cnv;
+	}
+
+	switch (off) {
+	case TPM_PARAM:
+		return c->param_raw ? c->param : c->nch | c->width << 16;
+	case TPM_SC:
+		return c->sc;
+	case TPM_CNT:
+		return tpm_cnt(c);
+	case TPM_MOD:
+		return c->mod;
+	default:
+		return off <= TPM_REG_MAX ? c->regs[off / 4] : 0;
+	}
+}
+
+/*
+ * Empty every channel's log. A stop in progress is counted from here on,
+ * a period in progress is kept and logged whole.
+ */
+static inline void tpm_core_clear(struct tpm_core *c)
+{
+	u32 i;
+
+	for (i = 0; i < c->nch; i++) {
+		c->ch[i].log.head = 0;
+		c->ch[i].log.len = 0;
+		c->ch[i].log.dropped = 0;
+		if (!tpm_counting(c))
+			c->ch[i].stop_high = 0;
+	}
+	if (!tpm_counting(c))
+		c->stop_cycles = 0;
+}
+
+/* Copy channel @n's log to @s, oldest run first */
+static inline void tpm_core_snap_log(const struct tpm_core *c, u32 n,
+				     struct tpm_log_snap *s)
+{
+	const struct tpm_log *log = &c->ch[n].log;
+	u32 first = TPM_LOG_RUNS - log->head;
+	u32 i;
+
+	/* two pieces of the ring: head .. end, then 0 .. */
+	for (i = 0; i < log->len; i++)
+		s->runs[i] = log->runs[i < first ? log->head + i : i - first];
+	s->len = log->len;
+	s->dropped = log->dropped;
+	s->stopped = !tpm_counting(c);
+	s->stop_cycles = c->stop_cycles;
+	s->stop_high = c->ch[n].stop_high;
+}
+
+static inline const char *tpm_kind_name(u32 kind)
+{
+	static const char * const names[] = {
+		[TPM_KIND_FULL] = "full",
+		[TPM_KIND_PART] = "part",
+		[TPM_KIND_TRUNC] = "trunc",
+		[TPM_KIND_OFF] = "off",
+		[TPM_KIND_STOP] = "stop",
+	};
+
+	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
+}
+
+/* Buffer size that tpm_core_format_log() needs for @s */
+static inline size_t tpm_core_log_size(const struct tpm_log_snap *s)
+{
+	return ((size_t)s->len + 2) * TPM_LINE_MAX + 1;
+}
+
+/* Length of the text after snprintf() returned @ret at @len */
+static inline size_t tpm_put(size_t size, size_t len, int ret)
+{
+	if (ret < 0)
+		return len;
+	len += ret;
+	return len < size ? len : size - 1;
+}
+
+/* Print a log snapshot; returns the length of the text in @buf */
+static inline size_t tpm_core_format_log(const struct tpm_log_snap *s,
+					 char *buf, size_t size)
+{
+	const struct tpm_run *r;
+	size_t len = 0;
+	u32 i;
+
+	if (!size)
+		return 0;
+	buf[0] = '\0';
+
+	if (s->dropped)
+		len = tpm_put(size, len,
+			      snprintf(buf + len, size - len, "overflow %llu\n",
+				       s->dropped));
+	for (i = 0; i < s->len; i++) {
+		r = &s->runs[i];
+		len = tpm_put(size, len,
+			      snprintf(buf + len, size - len,
+				       "%llu %s %llu %llu\n", r->count,
+				       tpm_kind_name(r->kind), r->period,
+				       r->high));
+	}
+	if (s->stopped && s->stop_cycles)
+		len = tpm_put(size, len,
+			      snprintf(buf + len, size - len,
+				       "1 %s %llu %llu\n",
+				       tpm_kind_name(TPM_KIND_STOP),
+				       s->stop_cycles, s->stop_high));
+
+	return len;
+}
+
+/* Buffer size that tpm_core_format_errors() needs */
+#define TPM_ERRORS_SIZE		((TPM_MAX_ERRORS + 1) * TPM_ERR_LINE_MAX + 1)
+
+static inline int tpm_format_error(const struct tpm_error *e, char *buf,
+				   size_t size)
+{
+	switch (e->code) {
+	case TPM_ERR_PS_COUNTING:
+		return snprintf(buf, size,
+				"SC: PS write %u -> %u while counting, ignored\n",
+				e->a, e->b);
+	case TPM_ERR_ELS_RESERVED:
+		return snprintf(buf, size,
+				"C%uSC: ELS = 11 (reserved), write 0x%x\n",
+				e->ch, e->a);
+	case TPM_ERR_MSB:
+		return snprintf(buf, size,
+				"C%uSC: ELS set without MSB (not edge-aligned PWM), write 0x%x\n",
+				e->ch, e->a);
+	case TPM_ERR_CPWMS:
+		return snprintf(buf, size,
+				"SC: CPWMS = 1 (center-aligned PWM, not modelled)\n");
+	case TPM_ERR_CMOD:
+		return snprintf(buf, size,
+				"SC: CMOD = %u (not modelled, counts every clock)\n",
+				e->a);
+	case TPM_ERR_PARAM_WRITE:
+		return snprintf(buf, size,
+				"PARAM: write 0x%x to a read-only register\n",
+				e->a);
+	default:
+		return snprintf(buf, size, "error %u\n", e->code);
+	}
+}
+
+/* Print the error list, one line each; returns the length of the text */
+static inline size_t tpm_core_format_errors(const struct tpm_core *c,
+					    char *buf, size_t size)
+{
+	size_t len = 0;
+	u32 i;
+
+	if (!size)
+		return 0;
+	buf[0] = '\0';
+
+	for (i = 0; i < c->nerr; i++)
+		len = tpm_put(size, len,
+			      tpm_format_error(&c->err[i], buf + len,
+					       size - len));
+	if (c->err_total > c->nerr)
+		len = tpm_put(size, len,
+			      snprintf(buf + len, size - len,
+				       "%llu more errors not shown\n",
+				       c->err_total - c->nerr));
+
+	return len;
+}
+
+/* The "now" line: CNT, PS, MOD, CMOD */
+static inline size_t tpm_core_format_now(const struct tpm_core *c,
+					 char *buf, size_t size)
+{
+	if (!size)
+		return 0;
+
+	return tpm_put(size, 0,
+		       snprintf(buf, size, "%u %u %u %u\n", tpm_cnt(c),
+				tpm_ps(c), c->mod, tpm_cmod(c)));
+}
+
+#endif /* _TPM_MODEL_CORE_H */

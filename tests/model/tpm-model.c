@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test-only model of the NXP i.MX TPM (Timer/PWM Module) for the
+ * pwm-imx-tpm driver, on machines without the hardware. See INTERFACE.md.
+ *
+ * The module registers a platform device "imx-tpm-model" whose driver
+ * provides a regmap (the TPM registers, evaluated from ktime_get() on every
+ * access), a fixed-rate clock and a child platform device "pwm-imx-tpm"
+ * for the PWM driver to bind to. The register semantics and the log of
+ * every channel's output live in tpm-model-core.h; this file holds the
+ * kernel glue and the debugfs interface.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/clk-provider.h>
+#include <linux/clkdev.h>
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/platform_device.h>
+#include <linux/regmap.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+
+#include "tpm-model-core.h"
+
+#define TPM_MODEL_NAME		"imx-tpm-model"
+#define TPM_MODEL_CHILD		"pwm-imx-tpm"
+
+static unsigned int rate = 24000000;
+module_param(rate, uint, 0444);
+MODULE_PARM_DESC(rate, "Counter clock in Hz, 1 to 1000000000 (default 24000000)");
+
+static unsigned int channels = 6;
+module_param(channels, uint, 0444);
+MODULE_PARM_DESC(channels, "Channels (PARAM.CHAN), 1 to 8 (default 6; with param: 8 if out of range)");
+
+static unsigned int width = 16;
+module_param(width, uint, 0444);
+MODULE_PARM_DESC(width, "Counter width in bits (PARAM.WIDTH), 8 to 32 (default 16)");
+
+static int param = -1;
+module_param(param, int, 0444);
+MODULE_PARM_DESC(param, "If >= 0: raw value that PARAM reads as (default -1)");
+
+static unsigned int clk_delay_ms;
+module_param(clk_delay_ms, uint, 0444);
+MODULE_PARM_DESC(clk_delay_ms, "Add the clock lookup this long after the child device, in ms (default 0)");
+
+struct tpm_model;
+
+/* What a ch<N> debugfs file refers to */
+struct tpm_model_chan {
+	struct tpm_model *model;
+	unsigned int n;
+};
+
+struct tpm_model {
+	struct device *dev;
+	/*
+	 * Protects core and fault_io. Raw: the PWM driver accesses the
+	 * registers with interrupts disabled.
+	 */
+	raw_spinlock_t lock;
+	struct tpm_core core;
+	bool fault_io;
+	struct tpm_run *runs;
+
+	struct clk_hw *clk;
+	struct clk_lookup *lookup;
+	struct delayed_work clk_work;
+	struct platform_device *child;
+
+	struct dentry *debugfs;
+	struct tpm_model_chan chan[TPM_MAX_CH];
+};
+
+/* A debugfs file's text, produced when the file is opened */
+struct tpm_model_text {
+	size_t len;
+	char buf[];
+};
+
+/* Result of the last probe, for the module's init */
+static int tpm_model_probe_ret;
+
+static unsigned int tpm_model_channels(void)
+{
+	/* with a raw PARAM, channels need not be valid: emulate all then */
+	if (channels >= 1 && channels <= TPM_MAX_CH)
+		return channels;
+
+	return TPM_MAX_CH;
+}
+
+/* Bring the model up to now; called with the lock held */
+static void tpm_model_update(struct tpm_model *m)
+{
+	tpm_core_advance_to(&m->core, ktime_get_ns());
+}
+
+/*
+ * regmap callbacks. The PWM driver calls them with interrupts disabled:
+ * they must not sleep.
+ */
+static int tpm_model_reg_read(void *context, unsigned int reg,
+			      unsigned int *val)
+{
+	struct tpm_model *m = context;
+	unsigned long flags;
+	int ret = 0;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	if (m->fault_io) {
+		ret = -EIO;
+	} else {
+		tpm_model_update(m);
+		*val = tpm_core_read(&m->core, reg);
+	}
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	return ret;
+}
+
+static int tpm_model_reg_write(void *context, unsigned int reg,
+			       unsigned int val)
+{
+	struct tpm_model *m = context;
+	unsigned long flags;
+	int ret = 0;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	if (m->fault_io) {
+		ret = -EIO;
+	} else {
+		tpm_model_update(m);
+		tpm_core_write(&m->core, reg, val);
+	}
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	return ret;
+}
+
+static const struct regmap_config tpm_model_regmap_config = {
+	.reg_bits = 32,
+	.val_bits = 32,
+	.reg_stride = 4,
+	.max_register = TPM_REG_MAX,
+	.reg_read = tpm_model_reg_read,
+	.reg_write = tpm_model_reg_write,
+	.fast_io = true,
+	.cache_type = REGCACHE_NONE,
+};
+
+/* debugfs: files whose text is made at open and read like a plain file */
+
+static struct tpm_model_text *tpm_model_text_alloc(size_t size)
+{
+	return kvmalloc(sizeof(struct tpm_model_text) + size, GFP_KERNEL);
+}
+
+static ssize_t tpm_model_text_read(struct file *file, char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct tpm_model_text *t = file->private_data;
+
+	return simple_read_from_buffer(ubuf, count, ppos, t->buf, t->len);
+}
+
+static int tpm_model_text_release(struct inode *inode, struct file *file)
+{
+	kvfree(file->private_data);
+
+	return 0;
+}
+
+static int tpm_model_ch_open(struct inode *inode, struct file *file)
+{
+	struct tpm_model_chan *mc = inode->i_private;
+	struct tpm_model *m = mc->model;
+	struct tpm_log_snap snap = { };
+	struct tpm_model_text *t;
+	unsigned long flags;
+	size_t size;
+
+	snap.runs = kvmalloc_array(TPM_LOG_RUNS, sizeof(*snap.runs),
+				   GFP_KERNEL);
+	if (!snap.runs)
+		return -ENOMEM;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	tpm_model_update(m);
+	tpm_core_snap_log(&m->core, mc->n, &snap);
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	size = tpm_core_log_size(&snap);
+	t = tpm_model_text_alloc(size);
+	if (t)
+		t->len = tpm_core_format_log(&snap, t->buf, size);
+	kvfree(snap.runs);
+	if (!t)
+		return -ENOMEM;
+
+	file->private_data = t;
+
+	return 0;
+}
+
+static const struct file_operations tpm_model_ch_fops = {
+	.owner = THIS_MODULE,
+	.open = tpm_model_ch_open,
+	.read = tpm_model_text_read,
+	.release = tpm_model_text_release,
+	.llseek = default_llseek,
+};
+
+static int tpm_model_open_text(struct inode *inode, struct file *file,
+			       size_t size,
+			       size_t (*format)(const struct tpm_core *c,
+						char *buf, size_t size))
+{
+	struct tpm_model *m = inode->i_private;
+	struct tpm_model_text *t;
+	unsigned long flags;
+
+	t = tpm_model_text_alloc(size);
+	if (!t)
+		return -ENOMEM;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	tpm_model_update(m);
+	t->len = format(&m->core, t->buf, size);
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	file->private_data = t;
+
+	return 0;
+}
+
+static int tpm_model_errors_open(struct inode *inode, struct file *file)
+{
+	return tpm_model_open_text(inode, file, TPM_ERRORS_SIZE,
+				   tpm_core_format_errors);
+}
+
+static const struct file_operations tpm_model_errors_fops = {
+	.owner = THIS_MODULE,
+	.open = tpm_model_errors_open,
+	.read = tpm_model_text_read,
+	.release = tpm_model_text_release,
+	.llseek = default_llseek,
+};
+
+static int tpm_model_now_open(struct inode *inode, struct file *file)
+{
+	return tpm_model_open_text(inode, file, TPM_LINE_MAX,
+				   tpm_core_format_now);
+}
+
+static const struct file_operations tpm_model_now_fops = {
+	.owner = THIS_MODULE,
+	.open = tpm_model_now_open,
+	.read = tpm_model_text_read,
+	.release = tpm_model_text_release,
+	.llseek = default_llseek,
+};
+
+static ssize_t tpm_model_clear_write(struct file *file,
+				     const char __user *ubuf, size_t count,
+				     loff_t *ppos)
+{
+	struct tpm_model *m = file->private_data;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	tpm_model_update(m);
+	tpm_core_clear(&m->core);
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	return count;
+}
+
+static const struct file_operations tpm_model_clear_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = tpm_model_clear_write,
+	.llseek = default_llseek,
+};
+
+static int tpm_model_fault_io_get(void *data, u64 *val)
+{
+	struct tpm_model *m = data;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	*val = m->fault_io;
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	return 0;
+}
+
+static int tpm_model_fault_io_set(void *data, u64 val)
+{
+	struct tpm_model *m = data;
+	unsigned long flags;
+
+	if (val > 1)
+		return -EINVAL;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	tpm_model_update(m);
+	m->fault_io = val;
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(tpm_model_fault_io_fops, tpm_model_fault_io_get,
+			 tpm_model_fault_io_set, "%llu\n");
+
+static int tpm_model_no_latch_get(void *data, u64 *val)
+{
+	struct tpm_model *m = data;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	*val = m->core.fault_no_latch;
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	return 0;
+}
+
+static int tpm_model_no_latch_set(void *data, u64 val)
+{
+	struct tpm_model *m = data;
+	unsigned long flags;
+
+	if (val > 1)
+		return -EINVAL;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	tpm_model_update(m);
+	m->core.fault_no_latch = val;
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(tpm_model_no_latch_fops, tpm_model_no_latch_get,
+			 tpm_model_no_latch_set, "%llu\n");
+
+static void tpm_model_debugfs_init(struct tpm_model *m)
+{
+	char name[16];
+	unsigned int i;
+
+	m->debugfs = debugfs_create_dir(TPM_MODEL_NAME, NULL);
+
+	for (i = 0; i < m->core.nch; i++) {
+		m->chan[i].model = m;
+		m->chan[i].n = i;
+		snprintf(name, sizeof(name), "ch%u", i);
+		debugfs_create_file(name, 0444, m->debugfs, &m->chan[i],
+				    &tpm_model_ch_fops);
+	}
+	debugfs_create_file("clear", 0200, m->debugfs, m,
+			    &tpm_model_clear_fops);
+	debugfs_create_file("errors", 0444, m->debugfs, m,
+			    &tpm_model_errors_fops);
+	debugfs_create_file("now", 0444, m->debugfs, m, &tpm_model_now_fops);
+	debugfs_create_file_unsafe("fault_no_latch", 0644, m->debugfs, m,
+				   &tpm_model_no_latch_fops);
+	debugfs_create_file_unsafe("fault_io", 0644, m->debugfs, m,
+				   &tpm_model_fault_io_fops);
+}
+
+/*
+ * clk_delay_ms: the clock becomes visible to the child only now. Without
+ * a devicetree a missing clkdev lookup fails the child's probe (-ENOENT
+ * from clk_get(), or -EPROBE_DEFER where it is deferred), and adding a
+ * lookup retriggers nothing, so attach the child here.
+ */
+static void tpm_model_clk_work(struct work_struct *work)
+{
+	struct tpm_model *m = container_of(to_delayed_work(work),
+					   struct tpm_model, clk_work);
+	int ret;
+
+	m->lookup = clkdev_hw_create(m->clk, NULL, "%s", TPM_MODEL_CHILD);
+	if (!m->lookup) {
+		dev_err(m->dev, "failed to add the clock lookup\n");
+		return;
+	}
+
+	ret = device_attach(&m->child->dev);
+	if (ret < 0)
+		dev_err(m->dev, "failed to attach %s: %d\n", TPM_MODEL_CHILD,
+			ret);
+}
+
+/*
+ * Everything is undone by devres, in reverse order: the work, the child
+ * (unbinding the PWM driver, which releases the clock), debugfs, the
+ * clock lookup, the clock, the regmap, the logs.
+ */
+static void tpm_model_free_runs(void *runs)
+{
+	kvfree(runs);
+}
+
+static void tpm_model_clk_unregister(void *clk)
+{
+	clk_hw_unregister_fixed_rate(clk);
+}
+
+static void tpm_model_lookup_drop(void *data)
+{
+	struct tpm_model *m = data;
+
+	/* added by the probe, by the work or not at all */
+	if (m->lookup)
+		clkdev_drop(m->lookup);
+}
+
+static void tpm_model_debugfs_remove(void *dentry)
+{
+	debugfs_remove_recursive(dentry);
+}
+
+static void tpm_model_child_unregister(void *child)
+{
+	platform_device_unregister(child);
+}
+
+static void tpm_model_cancel_work(void *data)
+{
+	struct tpm_model *m = data;
+
+	cancel_delayed_work_sync(&m->clk_work);
+}
+
+static int __tpm_model_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	unsigned int nch = tpm_model_channels();
+	struct platform_device *child;
+	struct tpm_model *m;
+	struct regmap *map;
+	int ret;
+
+	m = devm_kzalloc(dev, sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+
+	m->dev = dev;
+	raw_spin_lock_init(&m->lock);
+	INIT_DELAYED_WORK(&m->clk_work, tpm_model_clk_work);
+
+	/* freed after the regmap is gone: a regmap access logs periods */
+	m->runs = kvcalloc((size_t)nch * TPM_LOG_RUNS, sizeof(*m->runs),
+			   GFP_KERNEL);
+	if (!m->runs)
+		return -ENOMEM;
+	ret = devm_add_action_or_reset(dev, tpm_model_free_runs, m->runs);
+	if (ret)
+		return ret;
+
+	if (tpm_core_init(&m->core, rate, width, nch, param >= 0, (u32)param,
+			  m->runs, ktime_get_ns()))
+		return -EINVAL;
+
+	map = devm_regmap_init(dev, NULL, m, &tpm_model_regmap_config);
+	if (IS_ERR(map))
+		return dev_err_probe(dev, PTR_ERR(map),
+				     "failed to register the regmap\n");
+
+	/*
+	 * Not devm_clk_hw_register_fixed_rate(): a clock registered for a
+	 * device pins the device driver's module while a consumer holds
+	 * the clock, and unloading the model must unbind the PWM driver.
+	 */
+	m->clk = clk_hw_register_fixed_rate(NULL, TPM_MODEL_NAME, NULL, 0,
+					    rate);
+	if (IS_ERR(m->clk))
+		return dev_err_probe(dev, PTR_ERR(m->clk),
+				     "failed to register the clock\n");
+	ret = devm_add_action_or_reset(dev, tpm_model_clk_unregister, m->clk);
+	if (ret)
+		return ret;
+
+	if (!clk_delay_ms) {
+		m->lookup = clkdev_hw_create(m->clk, NULL, "%s",
+					     TPM_MODEL_CHILD);
+		if (!m->lookup)
+			return -ENOMEM;
+	}
+	ret = devm_add_action_or_reset(dev, tpm_model_lookup_drop, m);
+	if (ret)
+		return ret;
+
+	tpm_model_debugfs_init(m);
+	ret = devm_add_action_or_reset(dev, tpm_model_debugfs_remove,
+				       m->debugfs);
+	if (ret)
+		return ret;
+
+	child = platform_device_alloc(TPM_MODEL_CHILD, PLATFORM_DEVID_NONE);
+	if (!child)
+		return -ENOMEM;
+	child->dev.parent = dev;
+	ret = platform_device_add(child);
+	if (ret) {
+		platform_device_put(child);
+		return ret;
+	}
+	ret = devm_add_action_or_reset(dev, tpm_model_child_unregister,
+				       child);
+	if (ret)
+		return ret;
+	m->child = child;
+
+	ret = devm_add_action_or_reset(dev, tpm_model_cancel_work, m);
+	if (ret)
+		return ret;
+	if (clk_delay_ms)
+		schedule_delayed_work(&m->clk_work,
+				      msecs_to_jiffies(clk_delay_ms));
+
+	return 0;
+}
+
+static int tpm_model_probe(struct platform_device *pdev)
+{
+	tpm_model_probe_ret = __tpm_model_probe(pdev);
+
+	return tpm_model_probe_ret;
+}
+
+static struct platform_driver tpm_model_driver = {
+	.driver = {
+		.name = TPM_MODEL_NAME,
+		.probe_type = PROBE_FORCE_SYNCHRONOUS,
+	},
+	.probe = tpm_model_probe,
+};
+
+static struct platform_device *tpm_model_pdev;
+
+static int __init tpm_model_init(void)
+{
+	struct platform_device *pdev;
+	int ret;
+
+	if (!rate || rate > TPM_RATE_MAX) {
+		pr_err("rate %u Hz out of range 1..%u\n",
+		       rate, TPM_RATE_MAX);
+		return -EINVAL;
+	}
+	if (width < TPM_WIDTH_MIN || width > TPM_WIDTH_MAX) {
+		pr_err("width %u out of range %u..%u\n",
+		       width, TPM_WIDTH_MIN, TPM_WIDTH_MAX);
+		return -EINVAL;
+	}
+	if (param < 0 && (!channels || channels > TPM_MAX_CH)) {
+		pr_err("channels %u out of range 1..%u\n",
+		       channels, TPM_MAX_CH);
+		return -EINVAL;
+	}
+
+	ret = platform_driver_register(&tpm_model_driver);
+	if (ret)
+		return ret;
+
+	tpm_model_probe_ret = -ENODEV;
+	pdev = platform_device_register_simple(TPM_MODEL_NAME,
+					       PLATFORM_DEVID_NONE, NULL, 0);
+	if (IS_ERR(pdev)) {
+		ret = PTR_ERR(pdev);
+		goto err_driver;
+	}
+
+	/* the probe ran synchronously: fail the load if it failed */
+	if (tpm_model_probe_ret) {
+		ret = tpm_model_probe_ret;
+		platform_device_unregister(pdev);
+		goto err_driver;
+	}
+
+	tpm_model_pdev = pdev;
+
+	return 0;
+
+err_driver:
+	platform_driver_unregister(&tpm_model_driver);
+	return ret;
+}
+module_init(tpm_model_init);
+
+static void __exit tpm_model_exit(void)
+{
+	platform_device_unregister(tpm_model_pdev);
+	platform_driver_unregister(&tpm_model_driver);
+}
+module_exit(tpm_model_exit);
+
+MODULE_DESCRIPTION("Test-only model of the NXP i.MX TPM for pwm-imx-tpm");
+MODULE_LICENSE("GPL");
