@@ -15,9 +15,10 @@
  * - MOD and CnV take effect at the next counter wrap. They are written
  *   within one period so that no period mixes old and new values, which
  *   cannot be guaranteed for periods shorter than a few microseconds.
- * - A change of the prescaler stops the counter for a few register writes
- *   at the period boundary, so the period before the change is stretched
- *   by that time.
+ * - A change of the prescaler stops the counter right after a wrap for a
+ *   few register writes, so the first new period starts that much late.
+ * - A channel enabled while another one keeps the counter running starts
+ *   in the middle of a period; its first complete period is the next one.
  * - A disabled channel's output is switched off at once, not at the end of
  *   the running period.
  * - A 100 % duty cycle is not possible when the period is 2^width counter
