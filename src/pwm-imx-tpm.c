@@ -79,6 +79,9 @@
  * period the driver waits for the counter to wrap before writing.
  */
 #define PWM_IMX_TPM_MARGIN_NS		(20 * NSEC_PER_USEC)
+/* bounds of the time a sleep before a prescaler change aims early */
+#define PWM_IMX_TPM_EARLY_MIN_NS	(50 * NSEC_PER_USEC)
+#define PWM_IMX_TPM_EARLY_MAX_NS	(5 * NSEC_PER_MSEC)
 
 struct pwm_imx_tpm {
 	struct regmap *regmap;
@@ -255,16 +258,23 @@ static int pwm_imx_tpm_start(struct pwm_imx_tpm *tpm, unsigned int ch,
  * Change the prescaler of the running counter. PS can only be written
  * while the counter is stopped, so stop it right after a wrap, program the
  * new period and duty and start it again.
+ *
+ * How late a sleep wakes up is not known (it is much later in a virtual
+ * machine than on a board), so the sleep aims at @early before the wrap and
+ * the rest is polled. @early doubles whenever a sleep overshoots the wrap.
  */
 static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 			       const struct imx_tpm_pwm_hw *cur,
 			       const struct imx_tpm_pwm_hw *hw, u32 cnsc)
 {
 	u64 period_ns = imx_tpm_period_ns(cur, tpm->rate);
-	ktime_t end = ktime_add_ns(ktime_get(),
-				   period_ns + 2 * PWM_IMX_TPM_MARGIN_NS);
+	u64 tick_ns = imx_tpm_cycles_to_ns(1ULL << cur->ps, tpm->rate);
+	ktime_t now = ktime_get(), moved = now;
+	ktime_t end = ktime_add_ns(now, 8 * (period_ns +
+					     PWM_IMX_TPM_EARLY_MAX_NS));
+	u64 early = PWM_IMX_TPM_EARLY_MIN_NS;
+	u64 left, wait, prev = ~0ULL;
 	unsigned long flags;
-	u64 left;
 	int ret;
 
 	for (;;) {
@@ -272,13 +282,33 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 		if (ret)
 			return ret;
 
-		if (left <= 2 * PWM_IMX_TPM_MARGIN_NS)
+		if (left <= PWM_IMX_TPM_MARGIN_NS)
 			break;
 
-		if (ktime_after(ktime_get(), end))
+		now = ktime_get();
+		if (left != prev)
+			moved = now;
+		/* a counter that does not count never wraps */
+		if (ktime_after(now, end) ||
+		    ktime_to_ns(ktime_sub(now, moved)) >
+		    2 * tick_ns + PWM_IMX_TPM_MARGIN_NS)
 			return -ETIMEDOUT;
 
-		fsleep(div_u64(left - PWM_IMX_TPM_MARGIN_NS, NSEC_PER_USEC));
+		if (left > prev && early < PWM_IMX_TPM_EARLY_MAX_NS)
+			early *= 2;
+		prev = left;
+
+		if (left <= early) {
+			cpu_relax();
+			continue;
+		}
+
+		wait = left - early;
+		if (wait > 20 * NSEC_PER_MSEC)
+			msleep(div_u64(wait, NSEC_PER_MSEC) - 10);
+		else
+			usleep_range(div_u64(wait, NSEC_PER_USEC),
+				     div_u64(wait, NSEC_PER_USEC) + 10);
 	}
 
 	local_irq_save(flags);
