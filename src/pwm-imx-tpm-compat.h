@@ -16,6 +16,14 @@
 #include <linux/slab.h>
 #include <linux/version.h>
 
+/*
+ * regmap_config.use_raw_spinlock arrived in 5.17. Before, MMIO regmaps use
+ * a spinlock_t (fast_io), which does not sleep except on PREEMPT_RT.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 17, 0)
+#define use_raw_spinlock	fast_io
+#endif
+
 /* 6.13 takes the namespace as a string; earlier kernels stringify it */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
 #undef MODULE_IMPORT_NS

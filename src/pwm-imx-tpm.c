@@ -79,6 +79,8 @@
  * period the driver waits for the counter to wrap before writing.
  */
 #define PWM_IMX_TPM_MARGIN_NS		(20 * NSEC_PER_USEC)
+/* longest time the counter may take to stop (a few counter clock cycles) */
+#define PWM_IMX_TPM_STOP_US		10
 /* bounds of the time a sleep before a prescaler change aims early */
 #define PWM_IMX_TPM_EARLY_MIN_NS	(50 * NSEC_PER_USEC)
 #define PWM_IMX_TPM_EARLY_MAX_NS	(5 * NSEC_PER_MSEC)
@@ -229,10 +231,16 @@ static int pwm_imx_tpm_start(struct pwm_imx_tpm *tpm, unsigned int ch,
 			     const struct imx_tpm_pwm_hw *hw, u32 cnsc)
 {
 	struct regmap *map = tpm->regmap;
+	u32 sc;
 	int ret;
 
 	ret = regmap_update_bits(map, PWM_IMX_TPM_SC,
 				 PWM_IMX_TPM_SC_CMOD, 0);
+	/* CMOD is synchronised to the counter clock; PS is locked until then */
+	if (!ret)
+		ret = regmap_read_poll_timeout_atomic(map, PWM_IMX_TPM_SC, sc,
+						      !(sc & PWM_IMX_TPM_SC_CMOD),
+						      0, PWM_IMX_TPM_STOP_US);
 	if (!ret)
 		ret = regmap_update_bits(map, PWM_IMX_TPM_SC,
 					 PWM_IMX_TPM_SC_PS | PWM_IMX_TPM_SC_CPWMS,
@@ -621,15 +629,15 @@ static const struct pwm_ops pwm_imx_tpm_ops = {
 };
 
 /*
- * All register accesses are serialised by pwm_imx_tpm.lock, and some are
- * made with interrupts disabled, so regmap must not take a lock of its own.
+ * Some register accesses are made with interrupts disabled, so regmap's
+ * lock must not sleep, not even on PREEMPT_RT.
  */
 static const struct regmap_config pwm_imx_tpm_regmap_config = {
 	.reg_bits = 32,
 	.val_bits = 32,
 	.reg_stride = 4,
 	.max_register = PWM_IMX_TPM_CONF,
-	.disable_locking = true,
+	.use_raw_spinlock = true,
 };
 
 static void pwm_imx_tpm_rate_put(void *clk)
