@@ -4,7 +4,9 @@
 #
 #   make                 build for the running kernel (or KDIR=/path/to/build)
 #   make check           install what is needed, run every test tier
-#   make lint | unit | matrix
+#   make lint | unit | matrix | vm
+#   make demo            boot a Debian kernel in QEMU with the TPM model and
+#                        draw the PWM output (tests/vm/vm.sh)
 #
 # Downloads are cached in $(IMX_TPM_PWM_CACHE), outside the source tree.
 
@@ -47,10 +49,11 @@ model-core:
 matrix:
 	tests/matrix/matrix.sh "$(CURDIR)"
 
+vm:
+	tests/vm/vm.sh matrix
+
 check: deps
 	tests/run-tiers.sh $(TIERS)
 
-demo:
-	@echo "make demo: not available yet - it arrives with the emulated test bench"
-	@echo "(QEMU guest with a TPM model). See README.md."
-	@exit 1
+demo: deps
+	tests/vm/vm.sh demo

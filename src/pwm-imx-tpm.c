@@ -141,45 +141,51 @@ static int pwm_imx_tpm_read(struct pwm_imx_tpm *tpm, unsigned int ch,
 	return 0;
 }
 
-/* Time from now to the next counter wrap for the running period @cur */
+/*
+ * Time from now to the next counter wrap for the running period @cur; the
+ * count it was computed from goes to @cnt.
+ */
 static int pwm_imx_tpm_time_to_wrap(struct pwm_imx_tpm *tpm,
 				    const struct imx_tpm_pwm_hw *cur,
-				    u64 *ns)
+				    u64 *ns, u32 *cnt)
 {
 	u64 ticks;
-	u32 cnt;
 	int ret;
 
-	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CNT, &cnt);
+	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CNT, cnt);
 	if (ret)
 		return ret;
 
-	cnt &= pwm_imx_tpm_mask(tpm);
-	ticks = cnt <= cur->mod ? (u64)cur->mod - cnt + 1 : 1;
+	*cnt &= pwm_imx_tpm_mask(tpm);
+	ticks = *cnt <= cur->mod ? (u64)cur->mod - *cnt + 1 : 1;
 	*ns = imx_tpm_cycles_to_ns(ticks << cur->ps, tpm->rate);
 
 	return 0;
 }
 
-/* Busy-wait, for at most @max_ns, until the counter wraps */
-static int pwm_imx_tpm_spin_to_wrap(struct pwm_imx_tpm *tpm, u64 max_ns)
+/*
+ * Busy-wait, for at most @max_ns, until the counter has wrapped since it
+ * read @from (it may have done so already).
+ */
+static int pwm_imx_tpm_spin_to_wrap(struct pwm_imx_tpm *tpm, u32 from,
+				    u64 max_ns)
 {
 	ktime_t end = ktime_add_ns(ktime_get(), max_ns);
-	u32 prev, cnt;
+	u32 mask = pwm_imx_tpm_mask(tpm);
+	u32 cnt;
 	int ret;
 
-	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CNT, &prev);
-	while (!ret) {
+	for (;;) {
 		ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CNT, &cnt);
-		if (!ret && cnt < prev)
+		if (ret)
+			return ret;
+		if ((cnt & mask) < from)
 			return 0;
 		if (ktime_after(ktime_get(), end))
 			return -ETIMEDOUT;
-		prev = cnt;
+		from = cnt & mask;
 		cpu_relax();
 	}
-
-	return ret;
 }
 
 /* 1 if MOD and CnV hold @hw's values, 0 if not yet, or an error */
@@ -283,10 +289,11 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 	u64 early = PWM_IMX_TPM_EARLY_MIN_NS;
 	u64 left, wait, prev = ~0ULL;
 	unsigned long flags;
+	u32 cnt;
 	int ret;
 
 	for (;;) {
-		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left);
+		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
 		if (ret)
 			return ret;
 
@@ -320,7 +327,7 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 	}
 
 	local_irq_save(flags);
-	ret = pwm_imx_tpm_spin_to_wrap(tpm, left + PWM_IMX_TPM_MARGIN_NS);
+	ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, left + PWM_IMX_TPM_MARGIN_NS);
 	if (!ret)
 		ret = pwm_imx_tpm_start(tpm, ch, hw, cnsc);
 	local_irq_restore(flags);
@@ -338,12 +345,13 @@ static int pwm_imx_tpm_update(struct pwm_imx_tpm *tpm, unsigned int ch,
 {
 	unsigned long flags;
 	u64 left;
+	u32 cnt;
 	int ret;
 
 	local_irq_save(flags);
-	ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left);
+	ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
 	if (!ret && hw->mod != cur->mod && left < PWM_IMX_TPM_MARGIN_NS) {
-		ret = pwm_imx_tpm_spin_to_wrap(tpm,
+		ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt,
 					       left + PWM_IMX_TPM_MARGIN_NS);
 		left = imx_tpm_period_ns(cur, tpm->rate);
 	}

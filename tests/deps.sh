@@ -3,7 +3,8 @@
 set -euo pipefail
 
 pkgs=(make gcc libc6-dev perl shellcheck debootstrap xz-utils
-      debian-archive-keyring ca-certificates kmod)
+      debian-archive-keyring ca-certificates kmod
+      qemu-system-arm qemu-system-x86 device-tree-compiler cpio gzip procps)
 
 missing=()
 for p in "${pkgs[@]}"; do
