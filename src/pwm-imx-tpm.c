@@ -275,7 +275,8 @@ static int pwm_imx_tpm_start(struct pwm_imx_tpm *tpm, unsigned int ch,
  *
  * How late a sleep wakes up is not known (it is much later in a virtual
  * machine than on a board), so the sleep aims at @early before the wrap and
- * the rest is polled. @early doubles whenever a sleep overshoots the wrap.
+ * the rest is busy-waited with interrupts disabled. @early starts at 50 us
+ * and doubles whenever a sleep overshoots the wrap.
  */
 static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 			       const struct imx_tpm_pwm_hw *cur,
@@ -297,7 +298,7 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 		if (ret)
 			return ret;
 
-		if (left <= PWM_IMX_TPM_MARGIN_NS)
+		if (left <= early)
 			break;
 
 		now = ktime_get();
@@ -312,11 +313,6 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 		if (left > prev && early < PWM_IMX_TPM_EARLY_MAX_NS)
 			early *= 2;
 		prev = left;
-
-		if (left <= early) {
-			cpu_relax();
-			continue;
-		}
 
 		wait = left - early;
 		if (wait > 20 * NSEC_PER_MSEC)
