@@ -113,6 +113,7 @@ struct check {
 	unsigned int fail;
 	unsigned int shown;
 	unsigned int set_count;
+	struct wf cur;		/* last waveform set, period 0 if disabled */
 };
 
 static const char *errno_name(int err)
@@ -350,7 +351,28 @@ static void check_set(struct check *c, const struct wf *req,
 		      const struct wf *rounded)
 {
 	struct wf got = { 0, 0, 0 }, again = { 0, 0, 0 };
+	struct wf off = { 0, 0, 0 };
 	int ret;
+
+	/*
+	 * The driver produces a non-zero offset with inversed polarity, and
+	 * refuses to change the polarity of an enabled channel.
+	 */
+	if (c->cur.period && rounded->period &&
+	    !c->cur.offset != !rounded->offset) {
+		ret = wf_ioctl(c->fd, PWM_IOCTL_SETROUNDEDWF, c->ch, req, NULL);
+		result(c, ret == -EBUSY,
+		       "SETROUNDEDWF " WF_FMT " after " WF_FMT
+		       " (polarity change while enabled): %s, expected EBUSY",
+		       WF_ARG(*req), WF_ARG(c->cur), errno_name(-ret));
+		ret = wf_ioctl(c->fd, PWM_IOCTL_SETROUNDEDWF, c->ch, &off, NULL);
+		if (ret < 0) {
+			result(c, 0, "SETROUNDEDWF 0/0/0 (disable) failed: %s",
+			       strerror(-ret));
+			return;
+		}
+		c->cur = off;
+	}
 
 	ret = wf_ioctl(c->fd, PWM_IOCTL_SETROUNDEDWF, c->ch, req, NULL);
 	if (ret < 0) {
@@ -364,6 +386,7 @@ static void check_set(struct check *c, const struct wf *req,
 		       WF_ARG(*req), strerror(-ret));
 		return;
 	}
+	c->cur = *rounded;
 	result(c, wf_equal(&got, rounded),
 	       "SETROUNDEDWF " WF_FMT ": GETWF " WF_FMT ", ROUNDWF gave "
 	       WF_FMT, WF_ARG(*req), WF_ARG(got), WF_ARG(*rounded));
