@@ -285,8 +285,8 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 	u64 period_ns = imx_tpm_period_ns(cur, tpm->rate);
 	u64 tick_ns = imx_tpm_cycles_to_ns(1ULL << cur->ps, tpm->rate);
 	ktime_t now = ktime_get(), moved = now;
-	ktime_t end = ktime_add_ns(now, 8 * (period_ns +
-					     PWM_IMX_TPM_EARLY_MAX_NS));
+	ktime_t end = ktime_add_ns(now, 16 * period_ns +
+				   40 * PWM_IMX_TPM_EARLY_MAX_NS);
 	u64 early = PWM_IMX_TPM_EARLY_MIN_NS;
 	u64 left, wait, prev = ~0ULL;
 	unsigned long flags;

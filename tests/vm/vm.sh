@@ -1,0 +1,755 @@
+#!/bin/bash
+# tests/vm/vm.sh - the emulated test bench: boot Debian's own kernels under
+# QEMU (TCG, no KVM) with pwm-imx-tpm.ko, and run the kselftest in the guest.
+#
+# usage:
+#   tests/vm/vm.sh run ARCH:SERIES PATH [GUEST_SCRIPT] [-- ARGS...]
+#   tests/vm/vm.sh matrix
+#   tests/vm/vm.sh demo
+#
+#   ARCH:SERIES   armhf:5.10 armhf:6.1 armhf:6.12 arm64:6.12 arm64:7.3
+#                 amd64:7.3 ... (series -> suite as in tests/matrix/matrix.sh)
+#   PATH          model  load imx-tpm-model.ko (rate=24000000 channels=6
+#                        width=16), then pwm-imx-tpm.ko, which binds to the
+#                        model's child device by name;
+#                 dt     (armhf, arm64) QEMU's own virt devicetree plus a
+#                        fixed 24 MHz clock and a "fsl,imx7ulp-pwm" node whose
+#                        registers are a no-map RAM page (PARAM preloaded with
+#                        6 channels, 16 bits): the driver binds through the
+#                        compatible; the counter never runs.
+#   GUEST_SCRIPT  run in the guest with busybox sh instead of the kselftest
+#                 (tests/pwm-imx-tpm.sh); ARGS go to the script.
+#
+# What a run does:
+# 1. resolves the newest linux-headers-<series>.* of the series' suite (as
+#    matrix.sh does) and builds pwm-imx-tpm.ko and imx-tpm-model.ko for that
+#    kernel release with tests/matrix/matrix.sh, one after the other, copying
+#    each .ko out of the chroot's build directory (cached per release and
+#    source hash under $CACHE/vm/ko);
+# 2. downloads linux-image-<release> (or -unsigned) of the same version as the
+#    headers and busybox-static (trixie, same arch), unpacks them under
+#    $CACHE/vm;
+# 3. builds an initramfs: busybox, /init, the modules the driver and the model
+#    depend on (from the kernel's modules.dep, decompressed), both .ko files,
+#    the kselftest and, for kernels with /dev/pwmchipN, a static pwm-cdev;
+# 4. boots it with QEMU and a timeout; the serial log goes to
+#    tests/logs/vm/<arch>-<series>-<path>.log.
+# Exit status: the guest script's exit status (kselftest: 0 pass, 1 fail,
+# 4 all skipped); 1 if the guest log has WARNING:, BUG:, Oops, "Kernel panic"
+# or "Call trace" lines (listed), or if no exit status came back (timeout,
+# crash).
+#
+# "matrix" runs armhf 5.10, 6.1, 6.12 and arm64 6.12, 7.3 on both paths and
+# amd64 7.3 on the model path (11 runs, VM_JOBS guests at a time, default 2),
+# prints a table and "vm: N passed, M failed". A run passes only if the
+# kselftest exits 0; 4 (everything skipped) means the driver did not bind.
+#
+# Environment: IMX_TPM_PWM_CACHE (default /var/cache/imx-tpm-pwm), VM_JOBS,
+# VM_TIMEOUT (seconds per guest, default 900 for run, per-run values in the
+# matrix), VM_LOGDIR (default tests/logs/vm), VM_MATRIX_ARGS_MODEL and
+# VM_MATRIX_ARGS_DT (kselftest options in the matrix), and those of
+# tests/lib/debian.sh.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=../lib/debian.sh source-path=SCRIPTDIR
+. "$top/tests/lib/debian.sh"
+export DEB_LOG_PREFIX=vm
+
+LOGDIR=${VM_LOGDIR:-$top/tests/logs/vm}
+BB_SUITE=${VM_BUSYBOX_SUITE:-trixie}
+MATRIX_SH=$top/tests/matrix/matrix.sh
+KSELFTEST=$top/tests/pwm-imx-tpm.sh
+MODEL_PARAMS="rate=24000000 channels=6 width=16"
+PARAM_VALUE=0x00100006 # PARAM: 6 channels, WIDTH 16
+BAD_RE='WARNING:|BUG:|Oops|Kernel panic|Call [Tt]race'
+
+MATRIX_RUNS="armhf:5.10:dt armhf:5.10:model armhf:6.1:dt armhf:6.1:model
+armhf:6.12:dt armhf:6.12:model arm64:6.12:dt arm64:6.12:model
+arm64:7.3:dt arm64:7.3:model amd64:7.3:model"
+
+usage() {
+	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
+	exit 2
+}
+
+vm_log() {
+	printf 'vm: %s\n' "$*" >&2
+}
+
+vm_die() {
+	printf 'vm: error: %s\n' "$*" >&2
+	exit 1
+}
+
+series_suite() {
+	case $1 in
+	5.10) echo bullseye ;;
+	6.1) echo bookworm ;;
+	6.12) echo trixie ;;
+	7.3) echo trixie-backports ;;
+	*) return 1 ;;
+	esac
+}
+
+arch_flavour() {
+	case $1 in
+	amd64) echo amd64 ;;
+	armhf) echo armmp ;;
+	arm64) echo arm64 ;;
+	*) return 1 ;;
+	esac
+}
+
+ensure_host_tools() {
+	local t missing=()
+	[[ $EUID == 0 ]] || vm_die "needs root (matrix.sh builds in chroots)"
+	for t in qemu-system-arm qemu-system-aarch64 qemu-system-x86_64 dtc cpio gzip xz \
+		modinfo depmod timeout flock; do
+		command -v "$t" >/dev/null || missing+=("$t")
+	done
+	((${#missing[@]} == 0)) ||
+		vm_die "missing host tools: ${missing[*]} (run tests/deps.sh as root)"
+}
+
+# A hash of everything that goes into the two modules.
+src_hash() {
+	(
+		cd "$top"
+		find Kbuild VERSION src tests/model -type f \
+			\( -name Kbuild -o -name VERSION -o -name '*.c' -o -name '*.h' -o -name Makefile \) \
+			! -name core_test.c -print0 | sort -z | xargs -0 sha256sum
+	) | sha256sum | cut -c1-16
+}
+
+# resolve ARCH SERIES: set SUITE, KREL, HVER (headers version), IMG_NAME and
+# IMG_VER (the kernel image package of the same version).
+resolve_kernel() {
+	local arch=$1 series=$2 flav re found hdr name
+	SUITE=$(series_suite "$series") || vm_die "unknown kernel series $series"
+	flav=$(arch_flavour "$arch") || vm_die "unknown architecture $arch"
+	deb_apt_update "$SUITE" "$arch" || vm_die "no $SUITE $arch index"
+	re="^linux-headers-${series//./\\.}\\.[0-9][^-]*(-[0-9]+)?-$flav\$"
+	found=$(deb_newest "$SUITE" "$arch" "$re") || vm_die "no package matching $re in $SUITE $arch"
+	read -r hdr HVER <<<"$found"
+	KREL=${hdr#linux-headers-}
+	IMG_NAME=
+	for name in "linux-image-$KREL" "linux-image-$KREL-unsigned"; do
+		if deb_has_version "$SUITE" "$arch" "$name" "$HVER"; then
+			IMG_NAME=$name
+			IMG_VER=$HVER
+			return 0
+		fi
+	done
+	vm_die "no linux-image-$KREL(-unsigned) $HVER in $SUITE $arch"
+}
+
+# The modules for KREL: built with matrix.sh (driver, then model), copied out
+# of the chroot's build directory. Sets KO_DIR.
+build_modules() {
+	local arch=$1 series=$2 chroot hash dir
+	hash=$(src_hash)
+	dir=$(deb_cache_dir)/vm/ko/$KREL/$hash
+	KO_DIR=$dir
+	if [[ -s $dir/pwm-imx-tpm.ko && -s $dir/imx-tpm-model.ko ]]; then
+		return 0
+	fi
+	chroot=$SUITE
+	chroot=${chroot%-backports}
+	deb_with_lock vm-build build_modules_locked "$arch" "$series" "$chroot" "$dir"
+	[[ -s $dir/pwm-imx-tpm.ko && -s $dir/imx-tpm-model.ko ]] ||
+		vm_die "building the modules for $KREL failed"
+}
+
+build_modules_locked() {
+	local arch=$1 series=$2 chroot=$3 dir=$4 bdir log src ko vm n=0
+	[[ -s $dir/pwm-imx-tpm.ko && -s $dir/imx-tpm-model.ko ]] && return 0
+	mkdir -p "$dir" "$LOGDIR"
+	bdir=$(deb_cache_dir)/chroot/$chroot/build/$KREL
+	# One matrix build at a time: wait while someone else's runs.
+	while pgrep -f 'tests/matrix/matrix\.sh' >/dev/null; do
+		((n++ % 12 == 0)) && vm_log "waiting for another matrix.sh run to finish"
+		sleep 5
+	done
+	for src in "$top" "$top/tests/model"; do
+		if [[ $src == "$top" ]]; then ko=pwm-imx-tpm.ko; else ko=imx-tpm-model.ko; fi
+		log=$LOGDIR/build-$KREL-${ko%.ko}.log
+		vm_log "build $ko for $KREL (matrix.sh, log: ${log#"$top"/})"
+		if ! "$MATRIX_SH" "$src" "$arch:$series" >"$log" 2>&1; then
+			vm_log "note: matrix.sh reported a failure for $ko ($KREL):"
+			grep -vE '^matrix: (unpack|download|index|build|ready|done|note)' "$log" | tail -n 15 | sed 's/^/  /' >&2
+		fi
+		[[ -s $bdir/$ko ]] || vm_die "$ko was not built for $KREL (see $log)"
+		mkdir -p "$dir/new"
+		cp "$bdir/$ko" "$dir/new/$ko"
+		vm=$(modinfo -F vermagic "$dir/new/$ko" 2>/dev/null || true)
+		[[ $vm == "$KREL "* ]] || vm_die "$ko: vermagic '$vm' is not for $KREL"
+		mv "$dir/new/$ko" "$dir/$ko"
+	done
+}
+
+# Unpack the kernel image package once; set KDIR_IMG (its root), VMLINUZ,
+# KCONFIG, MODDIR.
+kernel_tree() {
+	local arch=$1 deb base dir name i=0
+	local -a names=("$IMG_NAME") debs=()
+	# Newer kernels split the image package: linux-image-X depends on
+	# linux-binary-X (vmlinuz), linux-modules-X, linux-base-X (config) of the
+	# same version. Take every dependency whose name has the release in it.
+	while ((i < ${#names[@]})); do
+		name=${names[i]}
+		i=$((i + 1))
+		deb=$(deb_download "$SUITE" "$arch" "$name" "$IMG_VER") || vm_die "cannot download $name $IMG_VER"
+		debs+=("$deb")
+		while read -r name; do
+			[[ $name == *"$KREL"* && " ${names[*]} " != *" $name "* ]] && names+=("$name")
+		done < <(deb_depends_names "$(deb_field "$SUITE" "$arch" "$name" "$IMG_VER" Depends)")
+	done
+	base=${debs[0]##*/}
+	dir=$(deb_cache_dir)/vm/kernel/${base%.deb}
+	if [[ ! -e $dir.ok ]]; then
+		deb_with_lock "vm-kernel-${base%.deb}" kernel_unpack "$dir" "${debs[@]}"
+	fi
+	KDIR_IMG=$dir
+	MODDIR=$dir/usr/lib/modules/$KREL
+	[[ -d $MODDIR ]] || MODDIR=$dir/lib/modules/$KREL
+	# 7.x packages keep vmlinuz and config in the modules
+	# directory, older ones in /boot.
+	VMLINUZ=$dir/boot/vmlinuz-$KREL
+	KCONFIG=$dir/boot/config-$KREL
+	[[ -e $VMLINUZ ]] || VMLINUZ=$MODDIR/vmlinuz
+	[[ -e $KCONFIG ]] || KCONFIG=$MODDIR/config
+	[[ -s $VMLINUZ && -s $KCONFIG && -s $MODDIR/modules.dep ]] ||
+		vm_die "$base has no vmlinuz, config or modules.dep for $KREL"
+}
+
+kernel_unpack() {
+	local dir=$1 deb
+	shift
+	[[ -e $dir.ok ]] && return 0
+	rm -rf "$dir"
+	for deb in "$@"; do
+		vm_log "unpack ${deb##*/}"
+		deb_extract "$deb" "$dir"
+	done
+	# The package has no modules.dep (depmod runs at install): make one.
+	[[ -e $dir/lib ]] || ln -s usr/lib "$dir/lib"
+	local krel
+	for krel in "$dir"/lib/modules/*; do
+		depmod -b "$dir" "${krel##*/}" || vm_die "depmod failed for ${krel##*/}"
+	done
+	touch "$dir.ok"
+}
+
+# The kernel QEMU loads: arm64 Image files may come gzip-compressed.
+boot_kernel() {
+	local arch=$1 out
+	if [[ $arch == arm64 ]] && gzip -t "$VMLINUZ" 2>/dev/null; then
+		out=$KDIR_IMG/Image-$KREL
+		if [[ ! -s $out ]]; then
+			gzip -dc "$VMLINUZ" >"$out.new"
+			mv "$out.new" "$out"
+		fi
+		printf '%s\n' "$out"
+	else
+		printf '%s\n' "$VMLINUZ"
+	fi
+}
+
+# A static busybox for ARCH; sets BUSYBOX.
+busybox_bin() {
+	local arch=$1 deb base dir member
+	deb_apt_update "$BB_SUITE" "$arch" || vm_die "no $BB_SUITE $arch index"
+	deb=$(deb_download "$BB_SUITE" "$arch" busybox-static) || vm_die "cannot download busybox-static"
+	base=${deb##*/}
+	dir=$(deb_cache_dir)/vm/busybox/${base%.deb}
+	BUSYBOX=$dir/busybox
+	[[ -x $BUSYBOX ]] && return 0
+	member=$(dpkg-deb -c "$deb" | awk '$1 ~ /^-/ && $6 ~ /bin\/busybox$/ { print $6; exit }')
+	[[ -n $member ]] || vm_die "no busybox binary in $base"
+	mkdir -p "$dir"
+	deb_extract "$deb" "$dir/x" "$member"
+	mv "$dir/x/$member" "$BUSYBOX.new"
+	rm -rf "$dir/x"
+	mv "$BUSYBOX.new" "$BUSYBOX"
+}
+
+# pwm-cdev for the guest, static; empty if it cannot be built for ARCH.
+cdev_bin() {
+	local arch=$1 out root cc f
+	out=$(deb_cache_dir)/vm/bin/pwm-cdev-$arch-$(sha256sum "$top/tests/pwm-cdev.c" | cut -c1-12)
+	if [[ -x $out ]]; then
+		printf '%s\n' "$out"
+		return 0
+	fi
+	mkdir -p "${out%/*}"
+	case $arch in
+	amd64)
+		gcc -Wall -O2 -static -o "$out" "$top/tests/pwm-cdev.c" >&2 || return 0
+		;;
+	arm64)
+		root=$(deb_cache_dir)/chroot/trixie
+		cc=
+		for f in "$root"/usr/bin/aarch64-linux-gnu-gcc-[0-9]*; do
+			[[ $f =~ -gcc-[0-9]+$ ]] && cc=/usr/bin/${f##*/}
+		done
+		[[ -n $cc && -e $root/usr/aarch64-linux-gnu/lib/libc.a ]] || {
+			vm_log "note: no static aarch64 libc in the trixie chroot: no pwm-cdev for arm64"
+			return 0
+		}
+		cp "$top/tests/pwm-cdev.c" "$root/tmp/pwm-cdev.c"
+		deb_chroot_run "$root" "$cc" -Wall -O2 -static -o /tmp/pwm-cdev /tmp/pwm-cdev.c >&2 || return 0
+		mv "$root/tmp/pwm-cdev" "$out"
+		rm -f "$root/tmp/pwm-cdev.c"
+		;;
+	*) return 0 ;;
+	esac
+	printf '%s\n' "$out"
+}
+
+kconfig() {
+	local v
+	v=$(sed -n "s/^CONFIG_$1=//p" "$KCONFIG")
+	printf '%s\n' "${v:-n}"
+}
+
+# The in-kernel modules a .ko needs, dependencies first, as paths relative to
+# MODDIR (from modinfo's depends and the kernel's modules.dep).
+module_deps() {
+	local ko names
+	for ko in "$@"; do
+		names+=",$(modinfo -F depends "$ko" 2>/dev/null || true)"
+	done
+	awk -v want="$names" '
+	function norm(p,   b) { b = p; sub(/.*\//, "", b); sub(/\.ko(\.[a-z]+)?$/, "", b); gsub(/-/, "_", b); return b }
+	function visit(n,   i, k, d) {
+		if (n in done || !(n in path)) { if (!(n in path)) missing[n] = 1; return }
+		done[n] = 1
+		k = split(deps[n], d, " ")
+		for (i = k; i >= 1; i--) visit(norm(d[i]))
+		print path[n]
+	}
+	{ p = $1; sub(/:$/, "", p); n = norm(p); path[n] = p; $1 = ""; deps[n] = $0 }
+	END {
+		k = split(want, w, ",")
+		for (i = 1; i <= k; i++) { x = w[i]; gsub(/-/, "_", x); if (x != "") visit(x) }
+		for (n in missing) printf "vm: note: module %s not in modules.dep\n", n > "/dev/stderr"
+	}' "$MODDIR/modules.dep"
+}
+
+# Decompress a module file to DEST.
+unpack_module() {
+	case $1 in
+	*.ko.xz) xz -dc "$1" >"$2" ;;
+	*.ko.zst) zstd -q -dc "$1" >"$2" ;;
+	*.ko.gz) gzip -dc "$1" >"$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+
+# make_initrd WORK PATH GUEST_SCRIPT TOKEN ARGS...: WORK/initrd.gz
+make_initrd() {
+	local work=$1 path=$2 guest=$3 token=$4 r m i=0 cdev
+	shift 4
+	r=$work/root
+	rm -rf "$r"
+	mkdir -p "$r/bin" "$r/lib/vm" "$r/vm/tests" "$r/proc" "$r/sys" "$r/dev" "$r/tmp"
+	cp "$BUSYBOX" "$r/bin/busybox"
+	cp "$KO_DIR/pwm-imx-tpm.ko" "$r/vm/"
+	local -a kos=("$KO_DIR/pwm-imx-tpm.ko")
+	if [[ $path == model ]]; then
+		cp "$KO_DIR/imx-tpm-model.ko" "$r/vm/"
+		kos+=("$KO_DIR/imx-tpm-model.ko")
+	fi
+	: >"$r/lib/vm/order"
+	while read -r m; do
+		i=$((i + 1))
+		local b=${m##*/}
+		b=$(printf '%02d-%s' "$i" "${b%.ko*}.ko")
+		unpack_module "$MODDIR/$m" "$r/lib/vm/$b"
+		printf '%s\n' "$b" >>"$r/lib/vm/order"
+	done < <(module_deps "${kos[@]}")
+	cp "$KSELFTEST" "$r/vm/tests/pwm-imx-tpm.sh"
+	if [[ -n $guest ]]; then
+		cp "$guest" "$r/vm/guest"
+	else
+		ln -s tests/pwm-imx-tpm.sh "$r/vm/guest"
+	fi
+	cdev=${CDEV:-}
+	[[ -n $cdev ]] && cp "$cdev" "$r/vm/tests/pwm-cdev"
+	printf '%s\n' "$@" >"$r/vm/args"
+	[[ $# -gt 0 ]] || : >"$r/vm/args"
+	{
+		printf 'VM_TOKEN=%s\n' "$token"
+		printf 'VM_PATH=%s\n' "$path"
+		printf 'VM_MODEL_PARAMS="%s"\n' "$MODEL_PARAMS"
+	} >"$r/vm/env"
+	guest_init >"$r/init"
+	chmod 755 "$r/init" "$r/bin/busybox" "$r/vm/tests/pwm-imx-tpm.sh"
+	[[ -L $r/vm/guest ]] || chmod 755 "$r/vm/guest"
+	(cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1 >"$work/initrd.gz")
+}
+
+# The guest's /init (busybox sh).
+guest_init() {
+	cat <<'EOF'
+#!/bin/busybox sh
+/bin/busybox mkdir -p /sbin /usr/bin /usr/sbin /run
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+. /vm/env
+echo "vm: guest up: $(uname -r) $(uname -m), $(cut -d' ' -f1 /proc/uptime) s"
+while read -r m; do
+	[ -n "$m" ] || continue
+	insmod "/lib/vm/$m" || echo "vm: insmod $m failed"
+	echo "vm: loaded ${m#*-}"
+done </lib/vm/order
+if [ "$VM_PATH" = model ]; then
+	# shellcheck disable=SC2086
+	insmod /vm/imx-tpm-model.ko $VM_MODEL_PARAMS || echo "vm: insmod imx-tpm-model.ko failed"
+fi
+insmod /vm/pwm-imx-tpm.ko || echo "vm: insmod pwm-imx-tpm.ko failed"
+bound=
+for d in /sys/bus/platform/drivers/pwm-imx-tpm/*; do
+	[ -L "$d" ] && [ -e "$d/driver" ] && bound="$bound ${d##*/}"
+done
+echo "vm: pwm-imx-tpm bound to:${bound:- nothing}"
+for c in /sys/class/pwm/pwmchip*; do
+	[ -e "$c" ] && echo "vm: ${c##*/}: npwm $(cat "$c/npwm"), device $(readlink "$c/device" | sed 's@.*/@@')"
+done
+ls /dev/pwmchip* 2>/dev/null | sed 's/^/vm: char device /'
+set --
+while IFS= read -r a; do
+	set -- "$@" "$a"
+done </vm/args
+cd /vm/tests
+echo "vm: running the guest script $*"
+# the kselftest finds pwm-cdev next to itself
+if [ -L /vm/guest ]; then
+	sh /vm/tests/pwm-imx-tpm.sh "$@"
+else
+	sh /vm/guest "$@"
+fi
+rc=$?
+echo "vm: guest script exit $rc after $(cut -d' ' -f1 /proc/uptime) s"
+echo "vm-dmesg-begin-$VM_TOKEN"
+dmesg
+echo "vm-dmesg-end-$VM_TOKEN"
+echo "vm-exit-$VM_TOKEN"
+echo "$rc"
+echo "vm-exit-$VM_TOKEN"
+sync
+poweroff -f
+EOF
+}
+
+# make_dtb WORK ARCH QEMU_ARGS...: WORK/virt.dtb with the TPM node; sets
+# TPM_BASE.
+make_dtb() {
+	local work=$1 arch=$2 ram_mb=$3 qemu=$4 base
+	shift 4
+	# 16 MiB below the top of RAM: a no-map page in the last MiB of lowmem
+	# stops armmp kernels early in paging_init (measured, 6.12 armmp).
+	base=$((0x40000000 + ram_mb * 1024 * 1024 - 0x1000000))
+	TPM_BASE=$(printf '0x%x' "$base")
+	"$qemu" "$@" -machine "virt,dumpdtb=$work/qemu.dtb" -m "$ram_mb" -display none \
+		>"$work/dumpdtb.log" 2>&1 || vm_die "qemu dumpdtb failed: $(cat "$work/dumpdtb.log")"
+	dtc -q -I dtb -O dts -o "$work/virt.dts" "$work/qemu.dtb"
+	cat >>"$work/virt.dts" <<EOF
+
+/* added by tests/vm/vm.sh: a TPM whose registers are a no-map RAM page */
+/ {
+	reserved-memory {
+		#address-cells = <2>;
+		#size-cells = <2>;
+		ranges;
+
+		tpm_regs: tpm-regs@${TPM_BASE#0x} {
+			reg = <0x0 ${TPM_BASE} 0x0 0x1000>;
+			no-map;
+		};
+	};
+
+	tpm_clk: clock-tpm {
+		compatible = "fixed-clock";
+		#clock-cells = <0>;
+		clock-frequency = <24000000>;
+		clock-output-names = "tpm-clk";
+	};
+
+	pwm@${TPM_BASE#0x} {
+		compatible = "fsl,imx7ulp-pwm";
+		reg = <0x0 ${TPM_BASE} 0x0 0x1000>;
+		clocks = <&tpm_clk>;
+		#pwm-cells = <3>;
+		status = "okay";
+	};
+};
+EOF
+	dtc -q -I dts -O dtb -o "$work/virt.dtb" "$work/virt.dts" ||
+		vm_die "dtc failed on $work/virt.dts"
+}
+
+# qemu_cmd ARCH: set QEMU and QARGS (machine, cpu, console) and RAM_MB.
+qemu_cmd() {
+	case $1 in
+	armhf)
+		QEMU="qemu-system-arm"
+		QARGS=(-M virt -cpu cortex-a15)
+		RAM_MB=256
+		CONSOLE=ttyAMA0
+		;;
+	arm64)
+		QEMU="qemu-system-aarch64"
+		QARGS=(-M virt -cpu cortex-a57)
+		RAM_MB=512
+		CONSOLE=ttyAMA0
+		;;
+	amd64)
+		QEMU="qemu-system-x86_64"
+		QARGS=(-M pc -cpu qemu64)
+		RAM_MB=512
+		CONSOLE=ttyS0
+		;;
+	*) vm_die "unknown architecture $1" ;;
+	esac
+}
+
+kselftest_has_opt() {
+	grep -qE "getopts [^ ]*$1" "$KSELFTEST"
+}
+
+# prepare ARCH:SERIES PATH NAME GUEST [ARGS...]: everything a boot needs,
+# written to $WORKROOT/NAME/ (initrd.gz, virt.dtb, boot.sh).
+prepare() {
+	local target=$1 path=$2 name=$3 guest=$4 arch series work token
+	shift 4
+	arch=${target%%:*}
+	series=${target#*:}
+	[[ $path == model || $path == dt ]] || vm_die "PATH must be model or dt, not $path"
+	[[ $path == dt && $arch == amd64 ]] && vm_die "the dt path needs an arm guest (amd64 has no OF)"
+	resolve_kernel "$arch" "$series"
+	vm_log "$name: kernel $KREL ($IMG_NAME $IMG_VER)"
+	build_modules "$arch" "$series"
+	kernel_tree "$arch"
+	busybox_bin "$arch"
+	CDEV=
+	# /dev/pwmchipN (the PWM waveform API) exists since 6.13.
+	if [[ $path == model ]] && dpkg --compare-versions "${KREL%%[-+]*}" ge 6.13; then
+		CDEV=$(cdev_bin "$arch")
+	fi
+	work=$WORKROOT/$name
+	mkdir -p "$work"
+	token=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+	local -a kargs=("$@")
+	make_initrd "$work" "$path" "$guest" "$token" "${kargs[@]}"
+	qemu_cmd "$arch"
+	local kernel append
+	kernel=$(boot_kernel "$arch")
+	append="console=$CONSOLE panic=-1 cryptomgr.notests loglevel=5 rdinit=/init"
+	local -a qcmd=(timeout -k 10 "$TIMEOUT" "$QEMU" "${QARGS[@]}" -m "$RAM_MB" -smp 1
+		-nographic -no-reboot -kernel "$kernel" -initrd "$work/initrd.gz" -append "$append")
+	if [[ $path == dt ]]; then
+		make_dtb "$work" "$arch" "$RAM_MB" "$QEMU" "${QARGS[@]}"
+		qcmd+=(-dtb "$work/virt.dtb" -device "loader,addr=$(printf '0x%x' $((TPM_BASE + 4))),data=$PARAM_VALUE,data-len=4")
+	fi
+	{
+		printf 'TOKEN=%q\nKREL=%q\nIMG=%q\n' "$token" "$KREL" "$IMG_NAME $IMG_VER"
+		printf 'CONFIG=%q\n' "PWM=$(kconfig PWM) COMMON_CLK=$(kconfig COMMON_CLK) REGMAP_MMIO=$(kconfig REGMAP_MMIO) OF=$(kconfig OF) DEBUG_FS=$(kconfig DEBUG_FS)"
+		printf 'CDEV=%q\n' "${CDEV:+${CDEV##*/}}"
+		printf 'CMD=('
+		printf "%q " "${qcmd[@]}"
+		printf ')\n'
+	} >"$work/boot.env"
+
+}
+
+# boot NAME LOG: boot a prepared guest; print "RESULT RC SECONDS" on stdout.
+boot() {
+	local name=$1 log=$2 work start rc=0 secs grc problems status
+	work=$WORKROOT/$name
+	local TOKEN KREL IMG CONFIG CDEV
+	local -a CMD
+	# shellcheck source=/dev/null
+	. "$work/boot.env"
+	mkdir -p "${log%/*}"
+	{
+		printf '# vm.sh %s: %s, image %s\n' "$name" "$KREL" "$IMG"
+		printf '# kernel config: %s\n' "$CONFIG"
+		printf '# modules in the initramfs: %s\n' "$(tr '\n' ' ' <"$work/root/lib/vm/order")"
+		printf '# pwm-cdev: %s\n' "${CDEV:-none}"
+		printf '# %s\n' "${CMD[*]}"
+	} >"$log"
+	start=$SECONDS
+	"${CMD[@]}" </dev/null >>"$log" 2>&1 || rc=$?
+	secs=$((SECONDS - start))
+	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+	grc=$(awk -v m="vm-exit-$TOKEN" 'index($0, m) { if (on) exit; on = 1; next } on && /^[0-9]+$/ { print; exit }' "$log")
+	problems=$(bad_lines "$log")
+	if [[ -n $problems ]]; then
+		printf '%s\n' "$problems" >"$log.problems"
+	else
+		rm -f "$log.problems"
+	fi
+	if [[ -z $grc ]]; then
+		if ((rc == 124 || rc == 137)); then status=TIMEOUT; else status=NOEXIT; fi
+		grc=1
+	elif [[ -n $problems ]]; then
+		status=KERNEL-WARN
+	else
+		status=OK
+	fi
+	printf '%s %s %s\n' "$status" "$grc" "$secs"
+}
+
+# The distinct kernel problem lines of a log (timestamps stripped).
+bad_lines() {
+	grep -E "$BAD_RE" "$1" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' | awk '!seen[$0]++' || true
+}
+
+# One run for the "run" command.
+cmd_run() {
+	local target=$1 path=$2 guest='' name log status grc secs
+	shift 2
+	if [[ $# -gt 0 && $1 != -- ]]; then
+		guest=$(realpath "$1")
+		[[ -r $guest ]] || vm_die "no guest script $1"
+		shift
+	fi
+	[[ $# -gt 0 && $1 == -- ]] && shift
+	local -a args=("$@")
+	if [[ -z $guest && $path == dt && ${#args[@]} -eq 0 ]] && kselftest_has_opt S; then
+		args=(-S)
+	fi
+	name=${target/:/-}-$path
+	log=$LOGDIR/$name.log
+	TIMEOUT=${VM_TIMEOUT:-900}
+	prepare "$target" "$path" "$name" "$guest" "${args[@]}"
+	vm_log "$name: booting (log: ${log#"$top"/}, timeout ${TIMEOUT} s)"
+	read -r status grc secs < <(boot "$name" "$log")
+	summarize_run "$name" "$log" "$status" "$grc" "$secs"
+	[[ $status == OK ]] || return 1
+	return "$grc"
+}
+
+summarize_run() {
+	local name=$1 log=$2 status=$3 grc=$4 secs=$5
+	grep -E '^vm: pwm-imx-tpm bound|^# Totals' "$log" | sed "s/^/  $name: /" >&2 || true
+	case $status in
+	OK) vm_log "$name: guest exit $grc after $secs s" ;;
+	TIMEOUT) vm_log "$name: TIMEOUT after $secs s (no exit status from the guest)" ;;
+	NOEXIT) vm_log "$name: the guest ended without an exit status after $secs s" ;;
+	KERNEL-WARN) vm_log "$name: guest exit $grc after $secs s, but the kernel log has problems:" ;;
+	esac
+	if [[ -s $log.problems ]]; then
+		sed 's/^/    /' "$log.problems" >&2
+	fi
+}
+
+cmd_matrix() {
+	local jobs=${VM_JOBS:-2} run target path name start=$SECONDS t0
+	local -a runs
+	read -r -a runs <<<"$(tr '\n' ' ' <<<"$MATRIX_RUNS")"
+	local -A kver=() res=()
+	mkdir -p "$LOGDIR"
+	# 1. Prepare every run (builds, downloads): one at a time.
+	t0=$SECONDS
+	for run in "${runs[@]}"; do
+		target=${run%:*}
+		path=${run##*:}
+		name=${target/:/-}-$path
+		local -a args
+		if [[ $path == dt ]]; then
+			read -r -a args <<<"${VM_MATRIX_ARGS_DT:--q -C 0,1,5}"
+			kselftest_has_opt S && args+=(-S)
+		else
+			read -r -a args <<<"${VM_MATRIX_ARGS_MODEL:--q -n 1000 -C 0,1,5}"
+		fi
+		TIMEOUT=${VM_TIMEOUT:-600}
+		if ! (prepare "$target" "$path" "$name" "" "${args[@]}"); then
+			res[$name]="FAIL prepare - 0"
+		fi
+		kver[$name]=$(sed -n 's/^KREL=//p' "$WORKROOT/$name/boot.env" 2>/dev/null || echo '?')
+	done
+	vm_log "prepared in $((SECONDS - t0)) s; booting $jobs at a time"
+	# 2. Boot, JOBS at a time.
+	local running=0
+	for run in "${runs[@]}"; do
+		target=${run%:*}
+		path=${run##*:}
+		name=${target/:/-}-$path
+		[[ -n ${res[$name]:-} ]] && continue
+		(
+			read -r status grc secs < <(boot "$name" "$LOGDIR/$name.log")
+			printf '%s %s %s\n' "$status" "$grc" "$secs" >"$WORKROOT/$name/result"
+			summarize_run "$name" "$LOGDIR/$name.log" "$status" "$grc" "$secs"
+		) &
+		running=$((running + 1))
+		if ((running >= jobs)); then
+			wait -n || true
+			running=$((running - 1))
+		fi
+	done
+	wait || true
+	# 3. Table.
+	local passed=0 failed=0 status grc secs verdict
+	printf '\n%-28s %-6s %-6s %-12s %-8s %s\n' kernel arch path result kselftest seconds
+	for run in "${runs[@]}"; do
+		target=${run%:*}
+		path=${run##*:}
+		name=${target/:/-}-$path
+		if [[ -n ${res[$name]:-} ]]; then
+			read -r verdict status grc secs <<<"${res[$name]}"
+		else
+			read -r status grc secs <"$WORKROOT/$name/result" 2>/dev/null || {
+				status=NORESULT
+				grc=-
+				secs=0
+			}
+			if [[ $status == OK && $grc == 0 ]]; then verdict=PASS; else verdict=FAIL; fi
+		fi
+		[[ $status == OK ]] || verdict="FAIL"
+		if [[ $verdict == PASS ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+		[[ $status == OK ]] || grc="$grc ($status)"
+		printf '%-28s %-6s %-6s %-12s %-8s %s\n' "${kver[$name]}" "${target%%:*}" "$path" "$verdict" "$grc" "$secs"
+	done
+	vm_log "matrix done in $((SECONDS - start)) s; logs in ${LOGDIR#"$top"/}/"
+	printf 'vm: %d passed, %d failed\n' "$passed" "$failed"
+	((failed == 0))
+}
+
+main() {
+	[[ $# -ge 1 ]] || usage
+	local cmd=$1
+	shift
+	ensure_host_tools
+	WORKROOT=$(deb_cache_dir)/vm/work/$$
+	mkdir -p "$WORKROOT" "$LOGDIR"
+	trap 'rm -rf "$WORKROOT"' EXIT
+	trap 'trap - INT TERM; kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
+	case $cmd in
+	run)
+		[[ $# -ge 2 ]] || usage
+		cmd_run "$@"
+		;;
+	matrix)
+		[[ $# -eq 0 ]] || usage
+		cmd_matrix
+		;;
+	demo)
+		# shellcheck source=demo.sh source-path=SCRIPTDIR
+		. "$here/demo.sh"
+		demo_main "$@"
+		;;
+	-h | --help | help) usage ;;
+	*) usage ;;
+	esac
+}
+
+main "$@"
