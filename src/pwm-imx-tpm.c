@@ -298,9 +298,6 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 		if (ret)
 			return ret;
 
-		if (left <= early)
-			break;
-
 		now = ktime_get();
 		if (left != prev)
 			moved = now;
@@ -314,6 +311,21 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 			early *= 2;
 		prev = left;
 
+		if (left <= early) {
+			local_irq_save(flags);
+			ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
+			if (!ret)
+				ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, left +
+							       PWM_IMX_TPM_MARGIN_NS);
+			if (!ret)
+				ret = pwm_imx_tpm_start(tpm, ch, hw, cnsc);
+			local_irq_restore(flags);
+			/* a missed wrap (the CPU was held up): take the next */
+			if (ret != -ETIMEDOUT)
+				return ret;
+			continue;
+		}
+
 		wait = left - early;
 		if (wait > 20 * NSEC_PER_MSEC)
 			msleep(div_u64(wait, NSEC_PER_MSEC) - 10);
@@ -321,14 +333,6 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 			usleep_range(div_u64(wait, NSEC_PER_USEC),
 				     div_u64(wait, NSEC_PER_USEC) + 10);
 	}
-
-	local_irq_save(flags);
-	ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, left + PWM_IMX_TPM_MARGIN_NS);
-	if (!ret)
-		ret = pwm_imx_tpm_start(tpm, ch, hw, cnsc);
-	local_irq_restore(flags);
-
-	return ret;
 }
 
 /*
@@ -339,23 +343,30 @@ static int pwm_imx_tpm_update(struct pwm_imx_tpm *tpm, unsigned int ch,
 			      const struct imx_tpm_pwm_hw *cur,
 			      const struct imx_tpm_pwm_hw *hw)
 {
+	unsigned int tries = 0;
 	unsigned long flags;
 	u64 left;
 	u32 cnt;
 	int ret;
 
-	local_irq_save(flags);
-	ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
-	if (!ret && hw->mod != cur->mod && left < PWM_IMX_TPM_MARGIN_NS) {
-		ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt,
-					       left + PWM_IMX_TPM_MARGIN_NS);
-		left = imx_tpm_period_ns(cur, tpm->rate);
-	}
-	if (!ret && hw->mod != cur->mod)
-		ret = regmap_write(tpm->regmap, PWM_IMX_TPM_MOD, hw->mod);
-	if (!ret && hw->cnv != cur->cnv)
-		ret = regmap_write(tpm->regmap, PWM_IMX_TPM_CnV(ch), hw->cnv);
-	local_irq_restore(flags);
+	do {
+		local_irq_save(flags);
+		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
+		if (!ret && hw->mod != cur->mod &&
+		    left < PWM_IMX_TPM_MARGIN_NS) {
+			ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, left +
+						       PWM_IMX_TPM_MARGIN_NS);
+			left = imx_tpm_period_ns(cur, tpm->rate);
+		}
+		if (!ret && hw->mod != cur->mod)
+			ret = regmap_write(tpm->regmap, PWM_IMX_TPM_MOD,
+					   hw->mod);
+		if (!ret && hw->cnv != cur->cnv)
+			ret = regmap_write(tpm->regmap, PWM_IMX_TPM_CnV(ch),
+					   hw->cnv);
+		local_irq_restore(flags);
+		/* a missed wrap (the CPU was held up): decide again */
+	} while (ret == -ETIMEDOUT && ++tries < 4);
 	if (ret)
 		return ret;
 

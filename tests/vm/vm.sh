@@ -403,6 +403,9 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
+# a task stuck in the kernel for 30 s prints its stack on the console
+echo 30 > /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
+echo 7 > /proc/sys/kernel/printk
 . /vm/env
 echo "vm: guest up: $(uname -r) $(uname -m), $(cut -d' ' -f1 /proc/uptime) s"
 while read -r m; do
