@@ -14,7 +14,9 @@
  *   applies ELS at once, not at a period boundary.
  * - MOD and CnV take effect at the next counter wrap. They are written
  *   within one period so that no period mixes old and new values, which
- *   cannot be guaranteed for periods shorter than a few microseconds.
+ *   cannot be guaranteed when the running period is shorter than 40 us;
+ *   a prescaler change then restarts the counter without waiting for the
+ *   end of that period.
  * - A change of the prescaler stops the counter right after a wrap for a
  *   few register writes, so the first new period starts that much late.
  * - A channel enabled while another one keeps the counter running starts
@@ -293,6 +295,14 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 	u32 cnt;
 	int ret;
 
+	/* a period this short cannot be caught at its end: restart at once */
+	if (period_ns < 2 * PWM_IMX_TPM_MARGIN_NS) {
+		local_irq_save(flags);
+		ret = pwm_imx_tpm_start(tpm, ch, hw, cnsc);
+		local_irq_restore(flags);
+		return ret;
+	}
+
 	for (;;) {
 		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
 		if (ret)
@@ -343,6 +353,9 @@ static int pwm_imx_tpm_update(struct pwm_imx_tpm *tpm, unsigned int ch,
 			      const struct imx_tpm_pwm_hw *cur,
 			      const struct imx_tpm_pwm_hw *hw)
 {
+	u64 period_ns = imx_tpm_period_ns(cur, tpm->rate);
+	/* too short to place two writes in, and to see the wrap by polling */
+	bool short_period = period_ns < 2 * PWM_IMX_TPM_MARGIN_NS;
 	unsigned int tries = 0;
 	unsigned long flags;
 	u64 left;
@@ -352,11 +365,11 @@ static int pwm_imx_tpm_update(struct pwm_imx_tpm *tpm, unsigned int ch,
 	do {
 		local_irq_save(flags);
 		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
-		if (!ret && hw->mod != cur->mod &&
+		if (!ret && hw->mod != cur->mod && !short_period &&
 		    left < PWM_IMX_TPM_MARGIN_NS) {
 			ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, left +
 						       PWM_IMX_TPM_MARGIN_NS);
-			left = imx_tpm_period_ns(cur, tpm->rate);
+			left = period_ns;
 		}
 		if (!ret && hw->mod != cur->mod)
 			ret = regmap_write(tpm->regmap, PWM_IMX_TPM_MOD,
@@ -370,9 +383,7 @@ static int pwm_imx_tpm_update(struct pwm_imx_tpm *tpm, unsigned int ch,
 	if (ret)
 		return ret;
 
-	return pwm_imx_tpm_wait_latched(tpm, ch, hw,
-					imx_tpm_period_ns(cur, tpm->rate),
-					left);
+	return pwm_imx_tpm_wait_latched(tpm, ch, hw, period_ns, left);
 }
 
 static int pwm_imx_tpm_disable(struct pwm_imx_tpm *tpm, unsigned int ch)
