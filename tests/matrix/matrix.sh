@@ -47,6 +47,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/debian.sh source-path=SCRIPTDIR
 . "$here/../lib/debian.sh"
+# shellcheck source=../lib/kernels.sh source-path=SCRIPTDIR
+. "$here/../lib/kernels.sh"
 DEB_LOG_PREFIX=matrix
 
 DEFAULT_MATRIX="amd64:5.10 amd64:6.1 amd64:6.12 amd64:7.3 armhf:5.10 armhf:6.1 armhf:6.12 arm64:6.1 arm64:6.12 arm64:7.3"
@@ -60,25 +62,6 @@ usage: $0 SRCDIR [ARCH:SERIES...]
   targets default to \$MATRIX, else: $DEFAULT_MATRIX
 EOU
 	exit 2
-}
-
-series_suite() {
-	case $1 in
-	5.10) echo bullseye ;;
-	6.1) echo bookworm ;;
-	6.12) echo trixie ;;
-	7.3) echo trixie-backports ;;
-	*) return 1 ;;
-	esac
-}
-
-arch_flavour() {
-	case $1 in
-	amd64) echo amd64 ;;
-	armhf) echo armmp ;;
-	arm64) echo arm64 ;;
-	*) return 1 ;;
-	esac
 }
 
 arch_kernel_arch() {

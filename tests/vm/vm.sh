@@ -55,6 +55,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 # shellcheck source=../lib/debian.sh source-path=SCRIPTDIR
 . "$top/tests/lib/debian.sh"
+# shellcheck source=../lib/kernels.sh source-path=SCRIPTDIR
+. "$top/tests/lib/kernels.sh"
 export DEB_LOG_PREFIX=vm
 
 LOGDIR=${VM_LOGDIR:-$top/tests/logs/vm}
@@ -81,25 +83,6 @@ vm_log() {
 vm_die() {
 	printf 'vm: error: %s\n' "$*" >&2
 	exit 1
-}
-
-series_suite() {
-	case $1 in
-	5.10) echo bullseye ;;
-	6.1) echo bookworm ;;
-	6.12) echo trixie ;;
-	7.3) echo trixie-backports ;;
-	*) return 1 ;;
-	esac
-}
-
-arch_flavour() {
-	case $1 in
-	amd64) echo amd64 ;;
-	armhf) echo armmp ;;
-	arm64) echo arm64 ;;
-	*) return 1 ;;
-	esac
 }
 
 ensure_host_tools() {
