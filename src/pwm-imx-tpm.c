@@ -383,6 +383,13 @@ static int pwm_imx_tpm_update(struct pwm_imx_tpm *tpm, unsigned int ch,
 	if (ret)
 		return ret;
 
+	/*
+	 * In a period too short for both writes, CnV may only be taken at
+	 * the wrap after MOD, one new period later.
+	 */
+	if (short_period)
+		period_ns += imx_tpm_period_ns(hw, tpm->rate);
+
 	return pwm_imx_tpm_wait_latched(tpm, ch, hw, period_ns, left);
 }
 
