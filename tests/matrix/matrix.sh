@@ -444,9 +444,11 @@ build_target() {
 	cross=$(arch_cross "$arch")
 	rm -rf "${root:?}$bdir"
 	mkdir -p "$root$bdir"
+	# tests/logs is being written while we copy (make check tees into it)
 	tar -C "$SRC" --exclude-vcs --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 		--exclude='*.mod.c' --exclude='.*.cmd' --exclude=Module.symvers \
-		--exclude=modules.order -cf - . | tar -C "$root$bdir" -xf -
+		--exclude=modules.order --exclude=./tests/logs \
+		-cf - . | tar -C "$root$bdir" -xf -
 	args=(-C "/usr/src/linux-headers-$krel" "M=$bdir" "ARCH=$(arch_kernel_arch "$arch")"
 		"CC=${cross}gcc-$n" "HOSTCC=gcc-$n" W=1 C=1 modules)
 	[[ -n $cross ]] && args+=("CROSS_COMPILE=$cross")
