@@ -30,6 +30,13 @@ phase() {
 	echo 1 >"$MODEL/clear"
 	sleep 0.03
 	echo "demo-phase $1"
+	# the model logs how long each pin is high, not where in the period:
+	# with inversed polarity the driver puts the high part at the end
+	for ch in 0 1; do
+		pol=normal
+		[ -r "$CHIP/pwm$ch/polarity" ] && pol=$(cat "$CHIP/pwm$ch/polarity")
+		echo "demo-pol ch$ch $pol"
+	done
 	for ch in 0 1; do
 		while read -r line; do
 			echo "demo-log ch$ch $line"

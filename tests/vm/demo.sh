@@ -19,6 +19,7 @@ demo_extract() {
 	awk '
 	/^demo-phase / { np++; title[np] = substr($0, 12); inph = 1; next }
 	/^demo-end/ { inph = 0; next }
+	inph && /^demo-pol ch[0-9]+ / { pol[np, substr($2, 3)] = $3; next }
 	inph && /^demo-log ch[0-9]+ [0-9]+ [a-z]+ [0-9]+ [0-9]+/ {
 		ch = substr($2, 3); cnt = $3; kind = $4
 		if (kind != "full" && kind != "off") {
@@ -34,7 +35,7 @@ demo_extract() {
 		for (p = 1; p <= np; p++)
 			for (ch = 0; ch <= 7; ch++)
 				if ((p, ch) in best)
-					printf "%d\t%s\t%d\t%s\t%s\t%s\n", p, title[p], ch, bk[p, ch], bp[p, ch], bh[p, ch]
+					printf "%d\t%s\t%d\t%s\t%s\t%s\t%s\n", p, title[p], ch, bk[p, ch], bp[p, ch], bh[p, ch], ((p, ch) in pol ? pol[p, ch] : "normal")
 	}' "$1"
 }
 
@@ -69,7 +70,9 @@ demo_render_text() {
 		hc = int(h * cols / p + 0.5)
 		if (h > 0 && hc == 0) hc = 1
 		if (h < p && hc == cols) hc = cols - 1
-		for (i = 0; i < n; i++) L[i] = (i % cols) < hc
+		# inversed: the high part ends the period
+		for (i = 0; i < n; i++)
+			L[i] = ($7 == "inversed") ? (i % cols) >= cols - hc : (i % cols) < hc
 		top = ""; bot = ""
 		for (i = 0; i < n; i++) {
 			prev = (i == 0) ? L[n - 1] : L[i - 1]
@@ -91,7 +94,7 @@ demo_render_text() {
 demo_render_svg() {
 	awk -F '\t' -v rate="$1" -v nper="$DEMO_PERIODS" '
 	function us(c) { return c * 1e6 / rate }
-	{ n++; P[n] = $1; T[n] = $2; C[n] = $3; K[n] = $4; PP[n] = $5; H[n] = $6; if (!($1 in seen)) { seen[$1] = 1; np++ } }
+	{ n++; P[n] = $1; T[n] = $2; C[n] = $3; K[n] = $4; PP[n] = $5; H[n] = $6; INV[n] = ($7 == "inversed"); if (!($1 in seen)) { seen[$1] = 1; np++ } }
 	END {
 		x0 = 90; w = 600; rowh = 60; amp = 30
 		y = 20
@@ -114,6 +117,7 @@ demo_render_svg() {
 				xs = x0 + k * per
 				if (h == 0) pts = pts sprintf(" %.1f,%d %.1f,%d", xs, lo, xs + per, lo)
 				else if (h >= p) pts = pts sprintf(" %.1f,%d %.1f,%d", xs, hi, xs + per, hi)
+				else if (INV[i]) pts = pts sprintf(" %.1f,%d %.1f,%d %.1f,%d %.1f,%d", xs, lo, xs + per - hx, lo, xs + per - hx, hi, xs + per, hi)
 				else pts = pts sprintf(" %.1f,%d %.1f,%d %.1f,%d %.1f,%d %.1f,%d %.1f,%d", xs, lo, xs, hi, xs + hx, hi, xs + hx, lo, xs + per, lo, xs + per, lo)
 			}
 			printf "<text x=\"10\" y=\"%d\">pwm%d</text>\n", y + 25, C[i]
