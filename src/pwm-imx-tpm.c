@@ -23,8 +23,9 @@
  *   in the middle of a period; its first complete period is the next one.
  * - A disabled channel's output is switched off at once, not at the end of
  *   the running period.
- * - A 100 % duty cycle is not possible when the period is 2^width counter
- *   ticks (CnV cannot exceed MOD); the longest duty is one tick shorter.
+ * - A 100 % duty cycle is not possible at the longest period, 2^width
+ *   ticks at the largest prescaler (CnV cannot exceed MOD); the longest
+ *   duty there is one tick shorter.
  */
 
 #include <linux/bitfield.h>
