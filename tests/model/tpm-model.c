@@ -297,21 +297,20 @@ static const struct file_operations tpm_model_clear_fops = {
 	.llseek = default_llseek,
 };
 
-static int tpm_model_fault_io_get(void *data, u64 *val)
+/* The fault knobs: a 0/1 flag of the model, read and set under its lock */
+static int tpm_model_flag_get(struct tpm_model *m, const bool *flag, u64 *val)
 {
-	struct tpm_model *m = data;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&m->lock, flags);
-	*val = m->fault_io;
+	*val = *flag;
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 
 	return 0;
 }
 
-static int tpm_model_fault_io_set(void *data, u64 val)
+static int tpm_model_flag_set(struct tpm_model *m, bool *flag, u64 val)
 {
-	struct tpm_model *m = data;
 	unsigned long flags;
 
 	if (val > 1)
@@ -319,10 +318,24 @@ static int tpm_model_fault_io_set(void *data, u64 val)
 
 	raw_spin_lock_irqsave(&m->lock, flags);
 	tpm_model_update(m);
-	m->fault_io = val;
+	*flag = val;
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 
 	return 0;
+}
+
+static int tpm_model_fault_io_get(void *data, u64 *val)
+{
+	struct tpm_model *m = data;
+
+	return tpm_model_flag_get(m, &m->fault_io, val);
+}
+
+static int tpm_model_fault_io_set(void *data, u64 val)
+{
+	struct tpm_model *m = data;
+
+	return tpm_model_flag_set(m, &m->fault_io, val);
 }
 
 DEFINE_DEBUGFS_ATTRIBUTE(tpm_model_fault_io_fops, tpm_model_fault_io_get,
@@ -331,29 +344,15 @@ DEFINE_DEBUGFS_ATTRIBUTE(tpm_model_fault_io_fops, tpm_model_fault_io_get,
 static int tpm_model_no_latch_get(void *data, u64 *val)
 {
 	struct tpm_model *m = data;
-	unsigned long flags;
 
-	raw_spin_lock_irqsave(&m->lock, flags);
-	*val = m->core.fault_no_latch;
-	raw_spin_unlock_irqrestore(&m->lock, flags);
-
-	return 0;
+	return tpm_model_flag_get(m, &m->core.fault_no_latch, val);
 }
 
 static int tpm_model_no_latch_set(void *data, u64 val)
 {
 	struct tpm_model *m = data;
-	unsigned long flags;
 
-	if (val > 1)
-		return -EINVAL;
-
-	raw_spin_lock_irqsave(&m->lock, flags);
-	tpm_model_update(m);
-	m->core.fault_no_latch = val;
-	raw_spin_unlock_irqrestore(&m->lock, flags);
-
-	return 0;
+	return tpm_model_flag_set(m, &m->core.fault_no_latch, val);
 }
 
 DEFINE_DEBUGFS_ATTRIBUTE(tpm_model_no_latch_fops, tpm_model_no_latch_get,
