@@ -82,6 +82,11 @@
  * period the driver waits for the counter to wrap before writing.
  */
 #define PWM_IMX_TPM_MARGIN_NS		(20 * NSEC_PER_USEC)
+/*
+ * A running period shorter than this is too short to place the writes in
+ * and to see its wrap by polling CNT: it is not waited for.
+ */
+#define PWM_IMX_TPM_SHORT_PERIOD_NS	(2 * PWM_IMX_TPM_MARGIN_NS)
 /* longest time the counter may take to stop (a few counter clock cycles) */
 #define PWM_IMX_TPM_STOP_US		10
 /* bounds of the time a sleep before a prescaler change aims early */
@@ -297,7 +302,7 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 	int ret;
 
 	/* a period this short cannot be caught at its end: restart at once */
-	if (period_ns < 2 * PWM_IMX_TPM_MARGIN_NS) {
+	if (period_ns < PWM_IMX_TPM_SHORT_PERIOD_NS) {
 		local_irq_save(flags);
 		ret = pwm_imx_tpm_start(tpm, ch, hw, cnsc);
 		local_irq_restore(flags);
@@ -355,8 +360,7 @@ static int pwm_imx_tpm_update(struct pwm_imx_tpm *tpm, unsigned int ch,
 			      const struct imx_tpm_pwm_hw *hw)
 {
 	u64 period_ns = imx_tpm_period_ns(cur, tpm->rate);
-	/* too short to place two writes in, and to see the wrap by polling */
-	bool short_period = period_ns < 2 * PWM_IMX_TPM_MARGIN_NS;
+	bool short_period = period_ns < PWM_IMX_TPM_SHORT_PERIOD_NS;
 	unsigned int tries = 0;
 	unsigned long flags;
 	u64 left;
