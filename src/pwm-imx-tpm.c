@@ -64,6 +64,7 @@
 #define PWM_IMX_TPM_SC_CMOD		GENMASK(4, 3)
 #define PWM_IMX_TPM_SC_CMOD_INC_EVERY_CLK	FIELD_PREP(PWM_IMX_TPM_SC_CMOD, 1)
 #define PWM_IMX_TPM_SC_CPWMS		BIT(5)
+#define PWM_IMX_TPM_SC_TOF		BIT(7)
 
 #define PWM_IMX_TPM_CnSC_MSB		BIT(5)
 /*
@@ -277,6 +278,24 @@ static int pwm_imx_tpm_start(struct pwm_imx_tpm *tpm, unsigned int ch,
 }
 
 /*
+ * Whether the counter has wrapped since TOF was last cleared; a set TOF is
+ * cleared (write 1 to clear, the other fields written back unchanged).
+ */
+static int pwm_imx_tpm_wrapped(struct pwm_imx_tpm *tpm)
+{
+	u32 sc;
+	int ret;
+
+	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_SC, &sc);
+	if (ret || !(sc & PWM_IMX_TPM_SC_TOF))
+		return ret;
+
+	ret = regmap_write(tpm->regmap, PWM_IMX_TPM_SC, sc);
+
+	return ret ?: 1;
+}
+
+/*
  * Change the prescaler of the running counter. PS can only be written
  * while the counter is stopped, so stop it right after a wrap, program the
  * new period and duty and start it again.
@@ -285,6 +304,10 @@ static int pwm_imx_tpm_start(struct pwm_imx_tpm *tpm, unsigned int ch,
  * machine than on a board), so the sleep aims at @early before the wrap and
  * the rest is busy-waited with interrupts disabled. @early starts at 50 us
  * and doubles whenever a sleep overshoots the wrap.
+ *
+ * A counter that does not count never wraps. It is told from one that
+ * does by CNT changing or TOF being set; the same CNT after a sleep alone
+ * proves nothing, as the sleep may have lasted whole periods.
  */
 static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 			       const struct imx_tpm_pwm_hw *cur,
@@ -292,11 +315,12 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 {
 	u64 period_ns = imx_tpm_period_ns(cur, tpm->rate);
 	u64 tick_ns = imx_tpm_cycles_to_ns(1ULL << cur->ps, tpm->rate);
-	ktime_t now = ktime_get(), moved = now;
+	ktime_t now = ktime_get(), first = now;
 	ktime_t end = ktime_add_ns(now, 16 * period_ns +
 				   40 * PWM_IMX_TPM_EARLY_MAX_NS);
 	u64 early = PWM_IMX_TPM_EARLY_MIN_NS;
 	u64 left, wait, prev = ~0ULL;
+	bool counting = false;
 	unsigned long flags;
 	u32 cnt;
 	int ret;
@@ -309,18 +333,38 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 		return ret;
 	}
 
+	ret = pwm_imx_tpm_wrapped(tpm);
+	if (ret < 0)
+		return ret;
+
 	for (;;) {
 		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
 		if (ret)
 			return ret;
 
 		now = ktime_get();
-		if (left != prev)
-			moved = now;
-		/* a counter that does not count never wraps */
-		if (ktime_after(now, end) ||
-		    ktime_to_ns(ktime_sub(now, moved)) >
-		    2 * tick_ns + PWM_IMX_TPM_MARGIN_NS)
+		if (prev == ~0ULL)
+			first = now;
+		else if (left != prev)
+			counting = true;
+		/*
+		 * TOF and CNT are read again after @now, so at least that long
+		 * after CNT was first read.
+		 */
+		if (!counting && ktime_to_ns(ktime_sub(now, first)) >
+		    2 * tick_ns + PWM_IMX_TPM_MARGIN_NS) {
+			ret = pwm_imx_tpm_wrapped(tpm);
+			if (ret < 0)
+				return ret;
+			counting = ret;
+			ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
+			if (ret)
+				return ret;
+			if (!counting && left == prev)
+				return -ETIMEDOUT;
+			counting = true;
+		}
+		if (ktime_after(now, end))
 			return -ETIMEDOUT;
 
 		if (left > prev && early < PWM_IMX_TPM_EARLY_MAX_NS)

@@ -40,12 +40,15 @@
 # crash).
 #
 # "matrix" runs armhf 5.10, 6.1, 6.12 and arm64 6.12, 7.3 on both paths and
-# amd64 7.3 on the model path (11 runs, VM_JOBS guests at a time, default 2),
+# amd64 7.3 on the model path, and armhf 6.1 on the model path with a slow
+# clock and an 8-bit counter ("model-slow": rate=100000 width=8) (12 runs,
+# VM_JOBS guests at a time, default 2),
 # prints a table and "vm: N passed, M failed". A run passes only if the
 # kselftest exits 0; 4 (everything skipped) means the driver did not bind.
 #
 # Environment: IMX_TPM_PWM_CACHE (default /var/cache/imx-tpm-pwm), VM_JOBS,
-# VM_TIMEOUT (seconds per guest, default 900 for run, per-run values in the
+# VM_MODEL_PARAMS (model module parameters on the model path), VM_TIMEOUT
+# (seconds per guest, default 900 for run, per-run values in the
 # matrix), VM_LOGDIR (default tests/logs/vm), VM_MATRIX_ARGS_MODEL and
 # VM_MATRIX_ARGS_DT (kselftest options in the matrix), and those of
 # tests/lib/debian.sh.
@@ -63,13 +66,16 @@ LOGDIR=${VM_LOGDIR:-$top/tests/logs/vm}
 BB_SUITE=${VM_BUSYBOX_SUITE:-trixie}
 MATRIX_SH=$top/tests/matrix/matrix.sh
 KSELFTEST=$top/tests/pwm-imx-tpm.sh
-MODEL_PARAMS="rate=24000000 channels=6 width=16"
+MODEL_PARAMS=${VM_MODEL_PARAMS:-"rate=24000000 channels=6 width=16"}
+# the "model-slow" runs of the matrix: a slow clock and a narrow counter,
+# where periods are few ticks long and every prescaler is reachable
+MODEL_PARAMS_SLOW="rate=100000 channels=6 width=8"
 PARAM_VALUE=0x00100006 # PARAM: 6 channels, WIDTH 16
 BAD_RE='WARNING:|BUG:|Oops|Kernel panic|Call [Tt]race'
 
 MATRIX_RUNS="armhf:5.10:dt armhf:5.10:model armhf:6.1:dt armhf:6.1:model
 armhf:6.12:dt armhf:6.12:model arm64:6.12:dt arm64:6.12:model
-arm64:7.3:dt arm64:7.3:model amd64:7.3:model"
+arm64:7.3:dt arm64:7.3:model amd64:7.3:model armhf:6.1:model-slow"
 
 usage() {
 	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
@@ -639,7 +645,7 @@ summarize_run() {
 }
 
 cmd_matrix() {
-	local jobs=${VM_JOBS:-2} run target path name start=$SECONDS t0
+	local jobs=${VM_JOBS:-2} run target path kind name start=$SECONDS t0
 	local -a runs
 	read -r -a runs <<<"$(tr '\n' ' ' <<<"$MATRIX_RUNS")"
 	local -A kver=() res=()
@@ -648,8 +654,9 @@ cmd_matrix() {
 	t0=$SECONDS
 	for run in "${runs[@]}"; do
 		target=${run%:*}
-		path=${run##*:}
-		name=${target/:/-}-$path
+		kind=${run##*:}
+		path=${kind%-slow}
+		name=${target/:/-}-$kind
 		local -a args
 		if [[ $path == dt ]]; then
 			read -r -a args <<<"${VM_MATRIX_ARGS_DT:--q -C 0,1,5}"
@@ -658,7 +665,10 @@ cmd_matrix() {
 			read -r -a args <<<"${VM_MATRIX_ARGS_MODEL:--q -n 1000 -C 0,1,5}"
 		fi
 		TIMEOUT=${VM_TIMEOUT:-600}
-		if ! (prepare "$target" "$path" "$name" "" "${args[@]}"); then
+		if ! (
+			[[ $kind == *-slow ]] && MODEL_PARAMS=$MODEL_PARAMS_SLOW
+			prepare "$target" "$path" "$name" "" "${args[@]}"
+		); then
 			res[$name]="FAIL prepare - 0"
 		fi
 		kver[$name]=$(sed -n 's/^KREL=//p' "$WORKROOT/$name/boot.env" 2>/dev/null || echo '?')
@@ -668,8 +678,7 @@ cmd_matrix() {
 	local running=0
 	for run in "${runs[@]}"; do
 		target=${run%:*}
-		path=${run##*:}
-		name=${target/:/-}-$path
+		name=${target/:/-}-${run##*:}
 		[[ -n ${res[$name]:-} ]] && continue
 		(
 			read -r status grc secs < <(boot "$name" "$LOGDIR/$name.log")
@@ -685,11 +694,11 @@ cmd_matrix() {
 	wait || true
 	# 3. Table.
 	local passed=0 failed=0 status grc secs verdict
-	printf '\n%-28s %-6s %-6s %-12s %-8s %s\n' kernel arch path result kselftest seconds
+	printf '\n%-28s %-6s %-10s %-12s %-8s %s\n' kernel arch path result kselftest seconds
 	for run in "${runs[@]}"; do
 		target=${run%:*}
-		path=${run##*:}
-		name=${target/:/-}-$path
+		kind=${run##*:}
+		name=${target/:/-}-$kind
 		if [[ -n ${res[$name]:-} ]]; then
 			read -r verdict status grc secs <<<"${res[$name]}"
 		else
@@ -703,7 +712,7 @@ cmd_matrix() {
 		[[ $status == OK ]] || verdict="FAIL"
 		if [[ $verdict == PASS ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 		[[ $status == OK ]] || grc="$grc ($status)"
-		printf '%-28s %-6s %-6s %-12s %-8s %s\n' "${kver[$name]}" "${target%%:*}" "$path" "$verdict" "$grc" "$secs"
+		printf '%-28s %-6s %-10s %-12s %-8s %s\n' "${kver[$name]}" "${target%%:*}" "$kind" "$verdict" "$grc" "$secs"
 	done
 	vm_log "matrix done in $((SECONDS - start)) s; logs in ${LOGDIR#"$top"/}/"
 	printf 'vm: %d passed, %d failed\n' "$passed" "$failed"
