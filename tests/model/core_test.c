@@ -251,6 +251,63 @@ static void test_stop_start(void)
 	env_free(e);
 }
 
+/*
+ * The cut record: the length of each period cut short and how far into it
+ * CNT was last read (as the module notes every read)
+ */
+static void test_cuts(void)
+{
+	struct env *e = env_new(24000000, 16, 1);
+	char buf[TPM_CUTS_SIZE];
+	u32 i;
+
+	start_pwm(e, 0, 0, 99, 25, CNSC_HIGH);
+	tpm_core_clear(&e->c);
+	/* a read in an earlier period does not count */
+	adv(e, 30);
+	rd(e, TPM_CNT);
+	tpm_core_note_read(&e->c, TPM_CNT);
+	adv(e, 70 + 12);
+	rd(e, TPM_CNT);
+	tpm_core_note_read(&e->c, TPM_CNT);
+	/* other registers do not count either */
+	adv(e, 5);
+	rd(e, TPM_SC);
+	tpm_core_note_read(&e->c, TPM_SC);
+	adv(e, 40);
+	wr(e, TPM_SC, 0);
+	adv(e, 3);
+	wr(e, TPM_SC, SC_CMOD1);
+	/* cut by a CNT write without a read in that period */
+	adv(e, 20);
+	wr(e, TPM_CNT, 0);
+	adv(e, 100);
+	tpm_core_format_cuts(&e->c, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "57 12\n20 -\n"), "cuts \"%s\"", buf);
+	/* a stopped counter does not count reads */
+	wr(e, TPM_SC, 0);
+	rd(e, TPM_CNT);
+	tpm_core_note_read(&e->c, TPM_CNT);
+	wr(e, TPM_SC, SC_CMOD1);
+	adv(e, 10);
+	wr(e, TPM_SC, 0);
+	wr(e, TPM_SC, SC_CMOD1);
+	tpm_core_format_cuts(&e->c, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "57 12\n20 -\n10 -\n"), "cuts \"%s\"", buf);
+	/* clear empties it; past TPM_MAX_CUTS only a count is kept */
+	tpm_core_clear(&e->c);
+	tpm_core_format_cuts(&e->c, buf, sizeof(buf));
+	CHECK(!strcmp(buf, ""), "cuts after clear \"%s\"", buf);
+	for (i = 0; i < TPM_MAX_CUTS + 3; i++) {
+		adv(e, 1 + i % 50);
+		wr(e, TPM_CNT, 0);
+	}
+	tpm_core_format_cuts(&e->c, buf, sizeof(buf));
+	CHECK(!strncmp(buf, "overflow 3\n1 -\n2 -\n3 -\n", 23), "cuts overflow");
+	CHECK(strlen(buf) < sizeof(buf) - 1, "cuts text fits");
+	env_free(e);
+}
+
 static void test_cnt_reset(void)
 {
 	struct env *e = env_new(24000000, 16, 1);
@@ -1051,6 +1108,7 @@ int main(void)
 	test_steady();
 	test_buffered();
 	test_stop_start();
+	test_cuts();
 	test_cnt_reset();
 	test_els();
 	test_duty_edges();

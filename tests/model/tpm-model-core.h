@@ -58,6 +58,8 @@
 
 /* runs kept per channel, a power of two */
 #define TPM_LOG_RUNS		4096
+/* cut periods remembered between two clears */
+#define TPM_MAX_CUTS		256
 /* errors kept, later ones are only counted */
 #define TPM_MAX_ERRORS		64
 
@@ -115,6 +117,15 @@ struct tpm_chan {
 	struct tpm_log log;
 };
 
+/*
+ * A period cut short: its length and where in it the counter was last read
+ * (TPM_U64_MAX: not read in this period), both in clock cycles
+ */
+struct tpm_cut {
+	u64 len;
+	u64 seen;
+};
+
 struct tpm_error {
 	u32 code;
 	u32 ch;
@@ -146,6 +157,12 @@ struct tpm_core {
 	u64 start_pos;
 	/* length of the stop in progress, in clock cycles */
 	u64 stop_cycles;
+	/* position of the last CNT read in this period, or TPM_U64_MAX */
+	u64 read_pos;
+
+	struct tpm_cut cuts[TPM_MAX_CUTS];
+	u32 ncuts;
+	u64 cuts_dropped;
 
 	/* time of the last evaluation and the fraction of a cycle left */
 	u64 last_ns;
@@ -306,6 +323,7 @@ static inline void tpm_period_reset(struct tpm_core *c, u64 start)
 	u32 i;
 
 	c->start_pos = start;
+	c->read_pos = TPM_U64_MAX;
 	for (i = 0; i < c->nch; i++) {
 		c->ch[i].high = 0;
 		c->ch[i].els_start = tpm_els(&c->ch[i]);
@@ -351,6 +369,15 @@ static inline void tpm_log_cut(struct tpm_core *c)
 	for (i = 0; i < c->nch; i++)
 		tpm_log_add(&c->ch[i].log, TPM_KIND_TRUNC, len,
 			    c->ch[i].high, 1);
+
+	if (c->ncuts == TPM_MAX_CUTS) {
+		c->cuts_dropped++;
+		return;
+	}
+	c->cuts[c->ncuts].len = len;
+	c->cuts[c->ncuts].seen = c->read_pos == TPM_U64_MAX ? TPM_U64_MAX :
+				 c->read_pos - c->start_pos;
+	c->ncuts++;
 }
 
 /* Buffered MOD and CnV take effect */
@@ -484,6 +511,7 @@ static inline int tpm_core_init(struct tpm_core *c, u32 rate, u32 width,
 	c->param = param;
 	c->param_raw = param_raw;
 	c->last_ns = now_ns;
+	c->read_pos = TPM_U64_MAX;
 	for (i = 0; i < nch; i++)
 		c->ch[i].log.runs = runs + (size_t)i * TPM_LOG_RUNS;
 
@@ -663,6 +691,15 @@ static inline void tpm_core_clear(struct tpm_core *c)
 	}
 	if (!tpm_counting(c))
 		c->stop_cycles = 0;
+	c->ncuts = 0;
+	c->cuts_dropped = 0;
+}
+
+/* Note a register read at the current position (after tpm_core_read) */
+static inline void tpm_core_note_read(struct tpm_core *c, u32 off)
+{
+	if (off == TPM_CNT && tpm_counting(c))
+		c->read_pos = c->pos;
 }
 
 /* Copy channel @n's log to @s, oldest run first */
@@ -741,6 +778,43 @@ static inline size_t tpm_core_format_log(const struct tpm_log_snap *s,
 				       "1 %s %llu %llu\n",
 				       tpm_kind_name(TPM_KIND_STOP),
 				       s->stop_cycles, s->stop_high));
+
+	return len;
+}
+
+/* Buffer size that tpm_core_format_cuts() needs */
+#define TPM_CUTS_SIZE		((TPM_MAX_CUTS + 1) * TPM_LINE_MAX + 1)
+
+/*
+ * Print the periods cut short since the last clear, one per line:
+ * "<length> <cycles into it of the last CNT read, or ->"; a first line
+ * "overflow <n>" if n were not kept
+ */
+static inline size_t tpm_core_format_cuts(const struct tpm_core *c,
+					  char *buf, size_t size)
+{
+	size_t len = 0;
+	u32 i;
+
+	if (!size)
+		return 0;
+	buf[0] = '\0';
+
+	if (c->cuts_dropped)
+		len = tpm_put(size, len,
+			      snprintf(buf + len, size - len, "overflow %llu\n",
+				       c->cuts_dropped));
+	for (i = 0; i < c->ncuts; i++) {
+		if (c->cuts[i].seen == TPM_U64_MAX)
+			len = tpm_put(size, len,
+				      snprintf(buf + len, size - len,
+					       "%llu -\n", c->cuts[i].len));
+		else
+			len = tpm_put(size, len,
+				      snprintf(buf + len, size - len,
+					       "%llu %llu\n", c->cuts[i].len,
+					       c->cuts[i].seen));
+	}
 
 	return len;
 }

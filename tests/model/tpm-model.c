@@ -126,6 +126,7 @@ static int tpm_model_reg_read(void *context, unsigned int reg,
 	} else {
 		tpm_model_update(m);
 		*val = tpm_core_read(&m->core, reg);
+		tpm_core_note_read(&m->core, reg);
 	}
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 
@@ -261,6 +262,20 @@ static const struct file_operations tpm_model_errors_fops = {
 	.llseek = default_llseek,
 };
 
+static int tpm_model_cuts_open(struct inode *inode, struct file *file)
+{
+	return tpm_model_open_text(inode, file, TPM_CUTS_SIZE,
+				   tpm_core_format_cuts);
+}
+
+static const struct file_operations tpm_model_cuts_fops = {
+	.owner = THIS_MODULE,
+	.open = tpm_model_cuts_open,
+	.read = tpm_model_text_read,
+	.release = tpm_model_text_release,
+	.llseek = default_llseek,
+};
+
 static int tpm_model_now_open(struct inode *inode, struct file *file)
 {
 	return tpm_model_open_text(inode, file, TPM_LINE_MAX,
@@ -377,6 +392,7 @@ static void tpm_model_debugfs_init(struct tpm_model *m)
 	debugfs_create_file("errors", 0444, m->debugfs, m,
 			    &tpm_model_errors_fops);
 	debugfs_create_file("now", 0444, m->debugfs, m, &tpm_model_now_fops);
+	debugfs_create_file("cuts", 0444, m->debugfs, m, &tpm_model_cuts_fops);
 	debugfs_create_file_unsafe("fault_no_latch", 0644, m->debugfs, m,
 				   &tpm_model_no_latch_fops);
 	debugfs_create_file_unsafe("fault_io", 0644, m->debugfs, m,
