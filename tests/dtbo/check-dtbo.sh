@@ -20,6 +20,11 @@
 #
 # Ends with "check-dtbo: N passed, M failed". Trees and logs go to
 # tests/logs/dtbo/; sources are cached below $IMX_TPM_PWM_CACHE.
+#
+# Environment:
+#   CHECK_DTBO_KERNELS="6.12 7.3"  only these kernel series
+#   CHECK_DTBO_FDTOVERLAY=host     apply with the host's fdtoverlay even if
+#                                  it is older than dtc 1.7 (see below)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -107,7 +112,8 @@ cleanup() {
 }
 trap cleanup EXIT
 dtc_ver=$(dtc --version 2>/dev/null | sed -n 's/^Version: DTC //p')
-if [[ -n $dtc_ver ]] && dpkg --compare-versions "${dtc_ver%%-*}" lt 1.7; then
+if [[ ${CHECK_DTBO_FDTOVERLAY:-} != host && -n $dtc_ver ]] &&
+	dpkg --compare-versions "${dtc_ver%%-*}" lt 1.7; then
 	chroot_root=$(
 		set -e
 		deb_chroot trixie device-tree-compiler
@@ -156,6 +162,7 @@ dtso_build() {
 		-o "$2.pre" "$1" && dtc -@ -I dts -O dtb -o "$2" "$2.pre"
 }
 
+rm -f dts-overlays/*.dtbo
 check "make-dtbo" make -s -C "$top" dtbo
 for f in dts-overlays/*.dtso; do
 	check "${f##*/}" test -s "${f%.dtso}.dtbo"
@@ -323,6 +330,9 @@ linux_source() {
 for kv in "${KERNELS[@]}"; do
 	suite=${kv%%:*}
 	series=${kv#*:}
+	if [[ -n ${CHECK_DTBO_KERNELS:-} && " $CHECK_DTBO_KERNELS " != *" $series "* ]]; then
+		continue
+	fi
 	case $series in
 	5.10 | 6.1) dts=arch/arm/boot/dts ;;
 	*) dts=arch/arm/boot/dts/nxp/imx ;;
