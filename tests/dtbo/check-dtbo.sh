@@ -271,7 +271,7 @@ backlight_kept() {
 led_ok() {
 	local merged=$1
 	same "pwm-leds" "$(fdtget "$merged" /leds-tpm4 compatible 2>&1)" &&
-		same "$TPM4 3 1000000 0" "$(dtinfo ref "$merged" /leds-tpm4/led-3 pwms)"
+		same "$TPM4 3 50000 0" "$(dtinfo ref "$merged" /leds-tpm4/led-3 pwms)"
 }
 
 # schema_clean SCHEMA DTB: dt-validate finds nothing.
