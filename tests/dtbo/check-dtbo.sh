@@ -100,10 +100,10 @@ done
 report "tools"
 ((tools_ok)) || echo "     missing tools: run tests/deps.sh (as root)"
 
-# fdtoverlay from dtc before 1.7 replaces a target node's phandle with the
-# overlay's own (seen with 1.6.1) and so breaks the base's references to it;
-# apply with a newer one (Debian trixie's, in a chroot) when the host's is
-# older.
+# fdtoverlay of dtc 1.6.1 (bookworm) replaces a target node's phandle with
+# the overlay's own and so breaks the base's references to it (the LED
+# overlay on the EVK); 1.7.2 (trixie) keeps it. When the host's dtc is older
+# than 1.7.2, apply with trixie's, in a chroot.
 chroot_root=
 chroot_tmp=
 cleanup() {
@@ -113,7 +113,7 @@ cleanup() {
 trap cleanup EXIT
 dtc_ver=$(dtc --version 2>/dev/null | sed -n 's/^Version: DTC //p')
 if [[ ${CHECK_DTBO_FDTOVERLAY:-} != host && -n $dtc_ver ]] &&
-	dpkg --compare-versions "${dtc_ver%%-*}" lt 1.7; then
+	dpkg --compare-versions "${dtc_ver%%-*}" lt 1.7.2; then
 	chroot_root=$(
 		set -e
 		deb_chroot trixie device-tree-compiler
