@@ -10,7 +10,8 @@
 #   - TPM4 (pwm@40250000) is enabled, #pwm-cells = <3>, its pin group is the
 #     intended one, its clocks are those of the base;
 #   - TPM5 (tpm@40260000, the system timer) is byte-identical to the base;
-#   - every phandle of the base still names the same node;
+#   - every phandle and every __symbols__ entry of the base still names the
+#     same node;
 #   - no pad of a new or changed pin group is claimed by another enabled
 #     node (the checker is itself tested on deliberately conflicting
 #     overlays, tests/dtbo/conflict-*.dtso);
@@ -407,6 +408,7 @@ for kv in "${KERNELS[@]}"; do
 				check "clocks" clocks_same "$base" "$merged"
 				check "tpm5" tpm5_same "$base" "$merged"
 				check "phandles" dtinfo phandles "$base" "$merged"
+				check "symbols" dtinfo symbols "$base" "$merged"
 				check "pads" dtinfo conflicts "$base" "$merged"
 				[[ $extra == *backlight* ]] && check "backlight" backlight_kept "$base" "$merged"
 				[[ $extra == *led* ]] && check "led" led_ok "$merged"

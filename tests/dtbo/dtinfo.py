@@ -10,6 +10,8 @@
                                     that another enabled node also claims
   dtinfo.py phandles BASE MERGED    every phandle of BASE still names the
                                     same node path in MERGED
+  dtinfo.py symbols BASE MERGED     every __symbols__ entry of BASE is the
+                                    same in MERGED
   dtinfo.py ref DTB PATH PROP       the node path a phandle property names
                                     (first cell), then the other cells
 
@@ -220,6 +222,21 @@ def cmd_phandles(args):
     return 1 if bad else 0
 
 
+def cmd_symbols(args):
+    base = load(args[0]).by_path.get("/__symbols__")
+    merged = load(args[1]).by_path.get("/__symbols__")
+    if base is None:
+        return 0
+    bad = 0
+    for name, raw in base.props.items():
+        new = merged.props.get(name) if merged else None
+        if new != raw:
+            print("symbol %s was %r, is %r" % (name, raw.rstrip(b"\0").decode(),
+                                              new.rstrip(b"\0").decode() if new else None))
+            bad += 1
+    return 1 if bad else 0
+
+
 def cmd_ref(args):
     tree = load(args[0])
     raw = find(tree, args[1]).props.get(args[2])
@@ -235,6 +252,7 @@ def cmd_ref(args):
 def main(argv):
     cmds = {"node": (cmd_node, 2), "pins": (cmd_pins, 2),
             "conflicts": (cmd_conflicts, 2), "phandles": (cmd_phandles, 2),
+            "symbols": (cmd_symbols, 2),
             "ref": (cmd_ref, 3)}
     if len(argv) < 2 or argv[1] not in cmds or len(argv) - 2 != cmds[argv[1]][1]:
         print(__doc__, file=sys.stderr)
