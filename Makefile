@@ -5,6 +5,8 @@
 #   make                 build for the running kernel (or KDIR=/path/to/build)
 #   make check           install what is needed, run every test tier
 #   make lint | unit | matrix | vm
+#   make dtbo            build the devicetree overlays (dts-overlays/*.dtbo)
+#   make check-dtbo      apply them to the i.MX7ULP boards' DTBs and check them
 #   make demo            boot a Debian kernel in QEMU with the TPM model and
 #                        draw the PWM output (tests/vm/vm.sh)
 #
@@ -17,7 +19,7 @@ export IMX_TPM_PWM_CACHE
 
 TIERS := lint unit model-core matrix
 
-.PHONY: all modules clean deps check lint unit model-core matrix demo
+.PHONY: all modules clean deps check lint unit model-core matrix demo dtbo check-dtbo clean-dtbo
 
 all: modules
 
@@ -29,10 +31,30 @@ modules:
 		exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-clean:
+clean: clean-dtbo
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/model clean KDIR=$(KDIR)
+
+# Devicetree overlays: cpp (for the macros), then dtc -@.
+DTC ?= dtc
+DT_CPP ?= cpp
+DTSO := $(wildcard dts-overlays/*.dtso)
+DTBO := $(DTSO:.dtso=.dtbo)
+DTC_CPP_FLAGS := -nostdinc -undef -D__DTS__ -x assembler-with-cpp -P
+
+dtbo: $(DTBO)
+
+dts-overlays/%.dtbo: dts-overlays/%.dtso dts-overlays/imx7ulp-tpm4-pads.h
+	$(DT_CPP) $(DTC_CPP_FLAGS) -Idts-overlays -o $@.pre $<
+	$(DTC) -@ -I dts -O dtb -o $@ $@.pre
+	@rm -f $@.pre
+
+clean-dtbo:
+	rm -f dts-overlays/*.dtbo dts-overlays/*.dtbo.pre
+
+check-dtbo: deps
+	tests/dtbo/check-dtbo.sh
 
 deps:
 	tests/deps.sh

@@ -4,7 +4,8 @@ set -euo pipefail
 
 pkgs=(make gcc libc6-dev perl shellcheck debootstrap xz-utils
       debian-archive-keyring ca-certificates kmod
-      qemu-system-arm qemu-system-x86 device-tree-compiler cpio gzip procps)
+      qemu-system-arm qemu-system-x86 device-tree-compiler cpio gzip procps
+      dt-schema python3)
 
 missing=()
 for p in "${pkgs[@]}"; do
