@@ -17,7 +17,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 IMX_TPM_PWM_CACHE ?= /var/cache/imx-tpm-pwm
 export IMX_TPM_PWM_CACHE
 
-TIERS := lint unit model-core matrix
+TIERS := lint unit model-core matrix check-dtbo vm
 
 .PHONY: all modules clean deps check lint unit model-core matrix demo dtbo check-dtbo clean-dtbo
 
