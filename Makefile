@@ -4,7 +4,8 @@
 #
 #   make                 build for the running kernel (or KDIR=/path/to/build)
 #   make check           install what is needed, run every test tier
-#   make lint | unit | matrix | vm
+#   make lint | unit | model-core | matrix | vm
+#   make stress | stress-short   stress of the driver in a guest with the model
 #   make dtbo            build the devicetree overlays (dts-overlays/*.dtbo)
 #   make check-dtbo      apply them to the i.MX7ULP boards' DTBs and check them
 #   make demo            boot a Debian kernel in QEMU with the TPM model and
@@ -19,7 +20,7 @@ export IMX_TPM_PWM_CACHE
 
 TIERS := lint unit model-core matrix check-dtbo vm
 
-.PHONY: all modules clean deps check lint unit model-core matrix demo dtbo check-dtbo clean-dtbo
+.PHONY: all modules clean deps check lint unit model-core matrix vm stress stress-short demo dtbo check-dtbo clean-dtbo
 
 all: modules
 
@@ -73,6 +74,12 @@ matrix:
 
 vm:
 	tests/vm/vm.sh matrix
+
+stress:
+	tests/vm/stress.sh
+
+stress-short:
+	tests/vm/stress.sh --short
 
 check: deps
 	tests/run-tiers.sh $(TIERS)
