@@ -216,13 +216,15 @@ static int pwm_imx_tpm_latched(struct pwm_imx_tpm *tpm, unsigned int ch,
 
 /*
  * Sleep until the values written to MOD and CnV are in effect, which
- * happens at the counter wrap @left_ns from now.
+ * happens at the counter wrap @left_ns from now, or up to @late_ns after
+ * it. Then poll for at most 1 ms more: a counter clock a little slower
+ * than its nominal rate, and a late CNT read, are well within that.
  */
 static int pwm_imx_tpm_wait_latched(struct pwm_imx_tpm *tpm, unsigned int ch,
 				    const struct imx_tpm_pwm_hw *hw,
-				    u64 period_ns, u64 left_ns)
+				    u64 left_ns, u64 late_ns)
 {
-	u64 period_us = div_u64(period_ns, NSEC_PER_USEC);
+	u64 late_us = div_u64(late_ns, NSEC_PER_USEC);
 	int latched, ret;
 
 	latched = pwm_imx_tpm_latched(tpm, ch, hw);
@@ -232,8 +234,8 @@ static int pwm_imx_tpm_wait_latched(struct pwm_imx_tpm *tpm, unsigned int ch,
 	fsleep(div_u64(left_ns, NSEC_PER_USEC));
 
 	ret = read_poll_timeout(pwm_imx_tpm_latched, latched, latched,
-				clamp_t(u64, period_us / 16, 10, 1000),
-				period_us + USEC_PER_MSEC, false,
+				clamp_t(u64, late_us / 16, 10, 100),
+				late_us + USEC_PER_MSEC, false,
 				tpm, ch, hw);
 	if (ret)
 		return ret;
@@ -415,17 +417,18 @@ static int pwm_imx_tpm_update(struct pwm_imx_tpm *tpm, unsigned int ch,
 		local_irq_save(flags);
 		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
 		if (!ret && hw->mod != cur->mod && !short_period &&
-		    left < PWM_IMX_TPM_MARGIN_NS) {
+		    left < PWM_IMX_TPM_MARGIN_NS)
 			ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, left +
 						       PWM_IMX_TPM_MARGIN_NS);
-			left = period_ns;
-		}
 		if (!ret && hw->mod != cur->mod)
 			ret = regmap_write(tpm->regmap, PWM_IMX_TPM_MOD,
 					   hw->mod);
 		if (!ret && hw->cnv != cur->cnv)
 			ret = regmap_write(tpm->regmap, PWM_IMX_TPM_CnV(ch),
 					   hw->cnv);
+		/* the next wrap takes them at the latest */
+		if (!ret)
+			ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
 		local_irq_restore(flags);
 		/* a missed wrap (the CPU was held up): decide again */
 	} while (ret == -ETIMEDOUT && ++tries < 4);
@@ -433,13 +436,15 @@ static int pwm_imx_tpm_update(struct pwm_imx_tpm *tpm, unsigned int ch,
 		return ret;
 
 	/*
-	 * In a period too short for both writes, CnV may only be taken at
+	 * A period too short for both writes, or to tell from CNT when they
+	 * were made, may end before MOD is written; CnV may only be taken at
 	 * the wrap after MOD, one new period later.
 	 */
 	if (short_period)
-		period_ns += imx_tpm_period_ns(hw, tpm->rate);
+		return pwm_imx_tpm_wait_latched(tpm, ch, hw, left, period_ns +
+						imx_tpm_period_ns(hw, tpm->rate));
 
-	return pwm_imx_tpm_wait_latched(tpm, ch, hw, period_ns, left);
+	return pwm_imx_tpm_wait_latched(tpm, ch, hw, left, 0);
 }
 
 static int pwm_imx_tpm_disable(struct pwm_imx_tpm *tpm, unsigned int ch)

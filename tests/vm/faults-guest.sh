@@ -1,0 +1,193 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/faults-guest.sh - hardware faults through the TPM model, run in a
+# guest by tests/vm/vm.sh (busybox sh) with /vm/imx-tpm-model.ko and
+# /vm/pwm-imx-tpm.ko loaded:
+#   - the latch never happens: -ETIMEDOUT within one period plus a small
+#     margin, and the driver stays usable;
+#   - register access fails: the error comes back to the writer, nothing
+#     crashes, and at probe time the probe fails with the error;
+#   - PARAM reports 0 channels or an impossible counter width: probe fails
+#     with a clear message.
+# KTAP output; the last line is "faults: N passed, M failed".
+
+DRV=/sys/bus/platform/drivers/pwm-imx-tpm
+MDIR=/sys/kernel/debug/imx-tpm-model
+KO=/vm/pwm-imx-tpm.ko
+MODEL_KO=/vm/imx-tpm-model.ko
+KSELFTEST=/vm/tests/pwm-imx-tpm.sh
+# the latest an -ETIMEDOUT may come after the period in progress ends
+MARGIN_MS=40
+N=0
+PASSED=0
+FAILED=0
+BAD=0
+
+diag() {
+	echo "# $*"
+}
+
+fail() {
+	diag "$*"
+	BAD=1
+}
+
+result() {
+	N=$((N + 1))
+	if [ "$BAD" = 0 ]; then
+		PASSED=$((PASSED + 1))
+		echo "ok $N $1"
+	else
+		FAILED=$((FAILED + 1))
+		echo "not ok $N $1"
+	fi
+	BAD=0
+}
+
+# time since boot in ms (10 ms steps)
+now_ms() {
+	_n=$(cut -d' ' -f1 /proc/uptime)
+	_f=${_n#*.}
+	# two decimals; no leading 0 (not octal)
+	echo $((${_n%.*} * 1000 + 10 * ${_f#0}))
+}
+
+# the bound device and its pwmchip: DEV, CHIP
+find_chip() {
+	DEV=
+	CHIP=
+	for d in "$DRV"/*; do
+		[ -L "$d" ] && [ -e "$d/driver" ] && DEV=${d##*/}
+	done
+	[ -n "$DEV" ] || return 1
+	for c in /sys/class/pwm/pwmchip*; do
+		[ "$(readlink "$c/device" 2>/dev/null | sed 's@.*/@@')" = "$DEV" ] && CHIP=$c
+	done
+	[ -n "$CHIP" ]
+}
+
+# write $1 to $2; ERR: empty on success, else the error text
+wr() {
+	ERR=
+	if ! echo "$1" 2>"/tmp/faults.err" >"$2"; then
+		ERR=$(cat /tmp/faults.err)
+		[ -n "$ERR" ] || ERR=failed
+	fi
+}
+
+# reload the model with the given parameters, then the driver
+reload() {
+	rmmod pwm_imx_tpm 2>/dev/null
+	rmmod imx_tpm_model 2>/dev/null
+	dmesg -c >/dev/null
+	# shellcheck disable=SC2086 # parameters are words
+	insmod "$MODEL_KO" $VM_MODEL_PARAMS "$@" || return 1
+	insmod "$KO"
+}
+
+echo "KTAP version 1"
+echo "1..6"
+# shellcheck source=/dev/null # written by vm.sh: VM_MODEL_PARAMS
+. /vm/env
+if ! find_chip; then
+	diag "pwm-imx-tpm is not bound"
+	echo "faults: 0 passed, 1 failed"
+	exit 1
+fi
+
+# -- 1. the latch never happens
+for period in 1000000 100000000; do
+	wr 0 "$CHIP/export"
+	p=$CHIP/pwm0
+	wr "$period" "$p/period"
+	wr $((period / 2)) "$p/duty_cycle"
+	wr 1 "$p/enable"
+	[ -z "$ERR" ] || fail "period $period: enable: $ERR"
+	echo 1 >"$MDIR/fault_no_latch"
+	t0=$(now_ms)
+	wr $((period / 4)) "$p/duty_cycle"
+	t1=$(now_ms)
+	echo 0 >"$MDIR/fault_no_latch"
+	ms=$((t1 - t0))
+	limit=$((period / 1000000 + MARGIN_MS))
+	case $ERR in
+	*"timed out"*) diag "period $period ns: duty change without latch: ETIMEDOUT after $ms ms (limit $limit ms)" ;;
+	*) fail "period $period ns: duty change without latch: ${ERR:-succeeded}, expected ETIMEDOUT" ;;
+	esac
+	[ "$ms" -le "$limit" ] || fail "period $period ns: ETIMEDOUT after $ms ms, more than $limit ms"
+	# usable again: a new setting takes effect and reads back
+	wr $((period / 3)) "$p/duty_cycle"
+	[ -z "$ERR" ] || fail "period $period ns: duty change after the fault: $ERR"
+	wr 0 "$p/enable"
+	wr 0 "$CHIP/unexport"
+done
+result "latch never happens: -ETIMEDOUT within one period + $MARGIN_MS ms, then usable"
+
+# -- 2. register access fails on a running channel
+wr 0 "$CHIP/export"
+p=$CHIP/pwm0
+wr 1000000 "$p/period"
+wr 500000 "$p/duty_cycle"
+wr 1 "$p/enable"
+echo 1 >"$MDIR/fault_io"
+wr 250000 "$p/duty_cycle"
+e1=$ERR
+wr 0 "$p/enable"
+e2=$ERR
+wr 1 "$CHIP/export"
+e3=$ERR
+echo 0 >"$MDIR/fault_io"
+case $e1 in *"Input/output error"*) ;; *) fail "duty change with failing registers: ${e1:-succeeded}, expected EIO" ;; esac
+case $e2 in *"Input/output error"*) ;; *) fail "disable with failing registers: ${e2:-succeeded}, expected EIO" ;; esac
+diag "with failing registers: duty change: $e1; disable: $e2; export of pwm1: ${e3:-succeeded}"
+wr 250000 "$p/duty_cycle"
+[ -z "$ERR" ] || fail "duty change after the fault: $ERR"
+wr 0 "$p/enable"
+[ -z "$ERR" ] || fail "disable after the fault: $ERR"
+wr 0 "$CHIP/unexport"
+wr 1 "$CHIP/unexport"
+result "register access fails: the error is returned, then usable"
+
+# -- 3. register access fails at probe
+dev=$DEV
+echo "$dev" >"$DRV/unbind"
+echo 1 >"$MDIR/fault_io"
+dmesg -c >/dev/null
+echo "$dev" >"$DRV/bind" 2>/dev/null && fail "bind succeeded with failing registers"
+msg=$(dmesg | grep 'pwm-imx-tpm.*PARAM' | tail -n 1)
+diag "probe with failing registers: ${msg:-no message}"
+case $msg in *"failed to read PARAM"*) ;; *) fail "no probe error message" ;; esac
+find_chip && fail "a pwmchip exists after the failed probe"
+echo 0 >"$MDIR/fault_io"
+echo "$dev" >"$DRV/bind" || fail "bind after the fault failed"
+find_chip || fail "not bound after the fault"
+result "register access fails at probe: probe fails with a message, later bind works"
+
+# -- 4. PARAM: 0 channels, 5. impossible width
+for case in "param=0 0 channels" "param=$((40 << 16 | 6)) a 40 bit counter"; do
+	arg=${case%% *}
+	what=${case#* }
+	reload "$arg"
+	msg=$(dmesg | grep 'pwm-imx-tpm' | grep PARAM | tail -n 1)
+	diag "model $arg: $msg"
+	case $msg in *"PARAM reports $what"*) ;; *) fail "no message \"PARAM reports $what\"" ;; esac
+	find_chip && fail "bound although PARAM reports $what"
+	result "PARAM reports $what: probe fails with a clear message"
+done
+
+# -- 6. back to a sound model: the quick kselftest passes
+reload
+if find_chip; then
+	sh "$KSELFTEST" -q -n 100 >/tmp/faults.ks 2>&1
+	rc=$?
+	diag "kselftest after the faults: $(grep '^# Totals' /tmp/faults.ks)"
+	[ "$rc" = 0 ] || { grep -E '^not ok|^# .*(fail|EBUSY|ETIMEDOUT|EIO|expected)' /tmp/faults.ks | head -n 20 | sed 's/^/# ks: /'; fail "kselftest exit $rc"; }
+else
+	fail "not bound after reloading the model"
+fi
+result "after the faults: the quick kselftest passes"
+
+echo "# Totals: pass:$PASSED fail:$FAILED"
+echo "faults: $PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
