@@ -851,7 +851,30 @@ static struct platform_driver pwm_imx_tpm_driver = {
 	},
 	.probe = pwm_imx_tpm_probe,
 };
-module_platform_driver(pwm_imx_tpm_driver);
+
+/*
+ * The kernel's own driver for this block registers as "imx7ulp-tpm-pwm".
+ * Built as a module (CONFIG_PWM_IMX_TPM=m) it has this module's name and is
+ * replaced by it; built in (=y) it has taken the TPMs at boot, and a second
+ * driver must not be registered next to it. -EBUSY, not -EEXIST: modprobe
+ * reports -EEXIST as "already loaded" and exits with success.
+ */
+static int __init pwm_imx_tpm_init(void)
+{
+	if (driver_find("imx7ulp-tpm-pwm", &platform_bus_type)) {
+		pr_err("pwm-imx-tpm: the kernel has the driver built in (CONFIG_PWM_IMX_TPM=y); boot with initcall_blacklist=imx_tpm_pwm_driver_init to use this module\n");
+		return -EBUSY;
+	}
+
+	return platform_driver_register(&pwm_imx_tpm_driver);
+}
+module_init(pwm_imx_tpm_init);
+
+static void __exit pwm_imx_tpm_exit(void)
+{
+	platform_driver_unregister(&pwm_imx_tpm_driver);
+}
+module_exit(pwm_imx_tpm_exit);
 
 MODULE_DESCRIPTION("i.MX TPM PWM driver");
 MODULE_LICENSE("GPL");
