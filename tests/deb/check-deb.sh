@@ -29,9 +29,17 @@
 #   postinst's note for a kernel with the driver built in.
 # - bookworm and bullseye: install (DKMS build for 6.1 / 5.10), purge.
 #
+# - e2e (trixie, after the upgrade): Debian's amd64 7.3 kernel boots in
+#   QEMU (tests/vm/vm.sh, TPM model) with the module DKMS built from the
+#   package, and tests/deb/e2e-guest.sh runs the packaged selftest, drives a
+#   channel as a non-root member of "pwm" through the packaged udev helper
+#   (a non-member cannot), and checks that the module refuses to load while
+#   a driver named like the built-in one ("imx7ulp-tpm-pwm") is registered.
+#
 # Ends with "check-deb: N passed, M failed". Missing tools, chroots or
 # headers are failures. Environment: IMX_TPM_PWM_CACHE (see
-# tests/lib/debian.sh), CHECK_DEB_KEEP=1 keeps the overlays and logs.
+# tests/lib/debian.sh), CHECK_DEB_KEEP=1 keeps the overlays and logs,
+# CHECK_DEB_E2E=0 leaves out the QEMU part, CHECK_DEB_VM_TIMEOUT (600 s).
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -359,6 +367,51 @@ skip_check() {
 	ov_sh "$n" 'rm -rf /usr/src/fake-"$1" /lib/modules/"$1"' "$k"
 }
 
+# e2e: boot Debian's kernel (amd64 7.3) in QEMU with the TPM model
+# (tests/vm/vm.sh) and the pwm-imx-tpm.ko that DKMS built from the package
+# in the overlay; run tests/deb/e2e-guest.sh there: the packaged selftest,
+# non-root access through the packaged udev helper, and the refusal to load
+# next to a driver registered as the built-in "imx7ulp-tpm-pwm".
+e2e_prepare() {
+	local n=$1 k=$2 e=$work/e2e
+	rm -rf "$e"
+	mkdir -p "$e/x" "$work/$n/upper/tmp/standin"
+	cp "$here/builtin-standin/builtin-standin.c" "$here/builtin-standin/Kbuild" "$work/$n/upper/tmp/standin/"
+	check "e2e: builtin-standin.ko built for $k" ov_sh "$n" '
+		make -C /lib/modules/"$1"/build M=/tmp/standin modules >/tmp/standin/log 2>&1 ||
+			{ cat /tmp/standin/log; exit 1; }' "$k" || return 0
+	ov_sh "$n" 'cat /tmp/standin/builtin-standin.ko' >"$e/x/builtin-standin.ko" &&
+		ov_sh "$n" 'set -- /lib/modules/"$1"/updates/dkms/'"$MOD"'.ko*
+			case $1 in *.xz) xz -dc "$1" ;; *.zst) zstd -dc "$1" ;; *) cat "$1" ;; esac' "$k" >"$e/$MOD.ko" &&
+		ov_sh "$n" 'cat /usr/bin/imx-tpm-pwm-selftest' >"$e/x/imx-tpm-pwm-selftest" &&
+		ov_sh "$n" 'cat /usr/lib/imx-tpm-pwm/pwm-group-access' >"$e/x/pwm-group-access" &&
+		ov_sh "$n" 'cat /usr/src/'"$MOD-$VERSION"'/VERSION' >"$e/x/VERSION"
+	check "e2e: the package's files and the DKMS-built module copied out" \
+		test -s "$e/$MOD.ko" -a -s "$e/x/imx-tpm-pwm-selftest" -a -s "$e/x/pwm-group-access" &&
+		touch "$e/ready"
+}
+
+# The QEMU part; outside the chroot lock, which vm.sh's own build needs.
+e2e_run() {
+	local e=$work/e2e rc=0 plan line
+	check "e2e: prepared in the trixie overlay" test -e "$e/ready" || return 0
+	deb_log "e2e: boot amd64 7.3 with the DKMS-built module (tests/vm/vm.sh, log: $e/vm.log)"
+	VM_KO=$e/$MOD.ko VM_EXTRA_DIR=$e/x VM_LOGDIR=$e/logs VM_TIMEOUT=${CHECK_DEB_VM_TIMEOUT:-600} \
+		"$top/tests/vm/vm.sh" run amd64:7.3 model "$here/e2e-guest.sh" >"$e/vm.log" 2>&1 || rc=$?
+	local glog=$e/logs/amd64-7.3-model.log
+	plan=$(sed -nE 's/^e2e: plan ([0-9]+)\r?$/\1/p' "$glog" 2>/dev/null | head -n 1)
+	check "e2e: guest ran and exited 0 (vm.sh exit $rc)" test "$rc" -eq 0 || tail -n 15 "$e/vm.log"
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in
+		"e2e: ok "*) ok "e2e: ${line#e2e: ok }" ;;
+		"e2e: FAIL "*) bad "e2e: ${line#e2e: FAIL }" ;;
+		esac
+	done < <(grep -E '^e2e: (ok|FAIL) ' "$glog" 2>/dev/null)
+	check "e2e: all ${plan:-?} planned guest checks reported" \
+		test "$(grep -cE '^e2e: (ok|FAIL) ' "$glog" 2>/dev/null)" = "${plan:-none}"
+}
+
 phase_trixie() {
 	local n=trixie k log
 	local -a ks
@@ -420,6 +473,12 @@ phase_trixie() {
 	done
 	check "trixie: /usr/src/$MOD-$OLD_VERSION gone after upgrade" \
 		ov_sh "$n" '! ls -d /usr/src/'"$MOD-$OLD_VERSION"' /var/lib/dkms/'"$MOD/$OLD_VERSION"' 2>/dev/null'
+
+	if [[ ${CHECK_DEB_E2E:-1} == 1 ]]; then
+		k=$(printf '%s\n' "${ks[@]}" | grep -E '^7\.3\.' | tail -n 1)
+		check "e2e: an amd64 7.3 kernel among the trixie kernels" test -n "$k" &&
+			e2e_prepare "$n" "$k"
+	fi
 
 	skip_check "$n" 9.9.9-nopwm "no CONFIG_PWM" 's/^CONFIG_PWM=.*//' "${ks[0]}"
 	skip_check "$n" 5.4.0-old "older than 5.10" 's/^$//' "${ks[0]}"
@@ -515,6 +574,9 @@ main() {
 
 	deb_log "trixie: install, build, remove, purge, upgrade"
 	deb_with_lock chroot-trixie phase_trixie
+	if [[ ${CHECK_DEB_E2E:-1} == 1 ]]; then
+		e2e_run
+	fi
 	deb_log "bookworm: install, build, purge"
 	deb_with_lock chroot-bookworm phase_simple bookworm
 	if [[ -n $DKMS_BOOKWORM ]]; then
