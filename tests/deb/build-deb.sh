@@ -75,5 +75,5 @@ if ((lintian_rc)); then
 	exit 1
 fi
 # Keep the artefacts of the newest build of each version next to each other.
-cp "${debs[0]}" "${changes[0]}" "$out/"
+cp "${debs[0]}" "${changes[0]}" "${changes[0]%.changes}.buildinfo" "$out/"
 printf '%s\n' "$out/${debs[0]##*/}"
