@@ -307,6 +307,18 @@ fixdep_checks() {
 		grep -qF -e "make -C /tmp/fk scripts" "$work/fixdep.log"
 	check "trixie: foreign-arch fixdep: nothing compiled" \
 		ov_sh "$n" '! ls /tmp/src/src/*.o 2>/dev/null'
+	# the same through DKMS (dkms.conf MAKE uses the Makefile)
+	check "trixie: foreign-arch fixdep: dkms build fails, make.log has the fix" \
+		ov_sh "$n" '
+			mkdir -p /lib/modules/9.9.9-foreign && ln -sfn /tmp/fk /lib/modules/9.9.9-foreign/build
+			rc=0; dkms build -m '"$MOD"' -v '"$VERSION"' -k 9.9.9-foreign >/tmp/dkms-fk.log 2>&1 || rc=$?
+			log=/var/lib/dkms/'"$MOD/$VERSION"'/build/make.log
+			ok=0
+			[ "$rc" != 0 ] && [ "$rc" != 77 ] && grep -q "make -C /tmp/fk scripts" "$log" && ok=1
+			[ $ok = 1 ] || { cat /tmp/dkms-fk.log; cat "$log"; echo "exit $rc"; }
+			dkms remove -m '"$MOD"' -v '"$VERSION"' -k 9.9.9-foreign >/dev/null 2>&1
+			rm -rf /lib/modules/9.9.9-foreign /var/lib/dkms/'"$MOD/$VERSION"'/build /tmp/dkms-fk.log
+			[ $ok = 1 ]'
 	check "trixie: same header copy with the real fixdep builds the module" \
 		ov_sh "$n" 'cp /tmp/fixdep.real /tmp/fk/scripts/basic/fixdep &&
 			make -C /tmp/src KDIR=/tmp/fk modules >/tmp/fk-ok.log 2>&1 &&
