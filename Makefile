@@ -10,6 +10,10 @@
 #   make check-dtbo      apply them to the i.MX7ULP boards' DTBs and check them
 #   make demo            boot a Debian kernel in QEMU with the TPM model and
 #                        draw the PWM output (tests/vm/vm.sh)
+#   make deb             build the Debian package imx-tpm-pwm-dkms into
+#                        build/deb/ (dpkg-buildpackage -b, then lintian)
+#   make check-deb       install, build (DKMS), upgrade, remove and purge it
+#                        in Debian chroots (tests/deb/check-deb.sh)
 #
 # Downloads are cached in $(IMX_TPM_PWM_CACHE), outside the source tree.
 
@@ -20,17 +24,39 @@ export IMX_TPM_PWM_CACHE
 
 TIERS := lint unit model-core matrix check-dtbo vm
 
-.PHONY: all modules clean deps check lint unit model-core matrix vm stress stress-short demo dtbo check-dtbo clean-dtbo
+.PHONY: all modules clean deps check lint unit model-core matrix vm stress \
+	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools deb check-deb
 
 all: modules
 
-modules:
+modules: kbuild-tools
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# The kernel tree's host tools must run here. Header packages built on
+# another machine (vendor BSPs, "make bindeb-pkg" cross builds) can carry a
+# fixdep and modpost for the build machine's architecture; Kbuild then stops
+# half-way with "Exec format error" (or, under dash, a shell syntax error
+# about the binary). Check fixdep first, and say how to fix it. DKMS builds
+# through this target (dkms.conf MAKE).
+kbuild-tools:
 	@test -d "$(KDIR)" || { \
 		echo "No kernel build tree at $(KDIR)."; \
 		echo "Install the headers for $(KVER) (Debian: apt install linux-headers-$(KVER))"; \
 		echo "or point KDIR at a configured kernel tree: make KDIR=/path/to/build"; \
 		exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	@out=$$("$(KDIR)/scripts/basic/fixdep" 2>&1 </dev/null); \
+	case "$$out" in \
+	*"Usage: fixdep"*) ;; \
+	*)	echo "pwm-imx-tpm: $(KDIR)/scripts/basic/fixdep does not run on this machine ($$(uname -m)):"; \
+		printf '    %s\n' "$$out" | head -n 3; \
+		echo "The kernel headers' host tools (scripts/basic/fixdep, scripts/mod/modpost) were"; \
+		echo "built for another architecture. Rebuild them here (as root), then build again:"; \
+		echo "    make -C $$(readlink -f $(KDIR)) scripts"; \
+		echo "If that fails, the headers lack the host tools' sources: install headers built"; \
+		echo "for $$(uname -m), or build against the full configured kernel source tree"; \
+		echo "    make KDIR=/path/to/linux (after make -C /path/to/linux modules_prepare)"; \
+		exit 1;; \
+	esac
 
 clean: clean-dtbo
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -86,3 +112,9 @@ check: deps
 
 demo: deps
 	tests/vm/vm.sh demo
+
+deb: deps
+	tests/deb/build-deb.sh build/deb
+
+check-deb: deb
+	tests/deb/check-deb.sh build/deb

@@ -139,4 +139,26 @@ static inline int compat_devm_pwmchip_add(struct device *dev,
 #define devm_pwmchip_add compat_devm_pwmchip_add
 #endif
 
+/*
+ * Out of tree only. The kernel's own driver for this block registers as
+ * "imx7ulp-tpm-pwm". Built as a module (CONFIG_PWM_IMX_TPM=m) it has this
+ * module's name and is replaced by it; built in (=y) it has taken the TPMs
+ * at boot, and a second driver must not be registered next to it. -EBUSY,
+ * not -EEXIST: modprobe reports -EEXIST as "already loaded" and succeeds.
+ */
+static inline int compat_platform_driver_register(struct platform_driver *drv)
+{
+	if (driver_find("imx7ulp-tpm-pwm", &platform_bus_type)) {
+		pr_err("pwm-imx-tpm: the kernel has the driver built in (CONFIG_PWM_IMX_TPM=y); boot with initcall_blacklist=imx_tpm_pwm_driver_init to use this module\n");
+		return -EBUSY;
+	}
+
+	return platform_driver_register(drv);
+}
+
+#undef module_platform_driver
+#define module_platform_driver(drv)					\
+	module_driver(drv, compat_platform_driver_register,		\
+		      platform_driver_unregister)
+
 #endif /* _PWM_IMX_TPM_COMPAT_H */

@@ -900,6 +900,7 @@ static struct platform_driver pwm_imx_tpm_driver = {
 	},
 	.probe = pwm_imx_tpm_probe,
 };
+
 module_platform_driver(pwm_imx_tpm_driver);
 
 MODULE_DESCRIPTION("i.MX TPM PWM driver");

@@ -3,6 +3,7 @@
 set -euo pipefail
 
 pkgs=(make gcc libc6-dev perl shellcheck debootstrap xz-utils
+      dpkg-dev debhelper dh-dkms lintian fakeroot
       debian-archive-keyring ca-certificates kmod
       qemu-system-arm qemu-system-x86 device-tree-compiler cpio gzip procps
       dt-schema python3)

@@ -57,6 +57,12 @@ ver=$(cat VERSION)
 dkms=$(sed -nE 's/^PACKAGE_VERSION="?([^"]*)"?$/\1/p' dkms.conf)
 [ "$ver" = "$dkms" ]
 result $? "dkms.conf PACKAGE_VERSION ($dkms) = VERSION ($ver)"
+# the upstream part of the newest debian/changelog entry: "0.1.0" of 0.1.0-1
+deb=$(sed -nE '1s/^[a-z0-9.+-]+ \(([^)]*)\).*/\1/p' debian/changelog 2>/dev/null)
+deb=${deb#*:}
+deb=${deb%-*}
+[ -n "$deb" ] && [ "$ver" = "$deb" ]
+result $? "debian/changelog upstream version (${deb:-none}) = VERSION ($ver)"
 
 echo "lint: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -46,7 +46,9 @@
 # prints a table and "vm: N passed, M failed". A run passes only if the
 # kselftest exits 0; 4 (everything skipped) means the driver did not bind.
 #
-# Environment: IMX_TPM_PWM_CACHE (default /var/cache/imx-tpm-pwm), VM_JOBS,
+# Environment: VM_KO (a pwm-imx-tpm.ko to boot instead of the tree's build),
+# VM_EXTRA_DIR (its files go to /vm/extra in the guest),
+# IMX_TPM_PWM_CACHE (default /var/cache/imx-tpm-pwm), VM_JOBS,
 # VM_MODEL_PARAMS (model module parameters on the model path), VM_TIMEOUT
 # (seconds per guest, default 900 for run, per-run values in the
 # matrix), VM_LOGDIR (default tests/logs/vm), VM_MATRIX_ARGS_MODEL and
@@ -345,8 +347,14 @@ make_initrd() {
 	rm -rf "$r"
 	mkdir -p "$r/bin" "$r/lib/vm" "$r/vm/tests" "$r/proc" "$r/sys" "$r/dev" "$r/tmp"
 	cp "$BUSYBOX" "$r/bin/busybox"
-	cp "$KO_DIR/pwm-imx-tpm.ko" "$r/vm/"
-	local -a kos=("$KO_DIR/pwm-imx-tpm.ko")
+	# VM_KO: another pwm-imx-tpm.ko for this kernel (e.g. one DKMS built
+	# from the Debian package); VM_EXTRA_DIR: files for /vm/extra.
+	cp "${VM_KO:-$KO_DIR/pwm-imx-tpm.ko}" "$r/vm/pwm-imx-tpm.ko"
+	local -a kos=("${VM_KO:-$KO_DIR/pwm-imx-tpm.ko}")
+	if [[ -n ${VM_EXTRA_DIR:-} ]]; then
+		mkdir -p "$r/vm/extra"
+		cp -a "$VM_EXTRA_DIR/." "$r/vm/extra/"
+	fi
 	if [[ $path == model ]]; then
 		cp "$KO_DIR/imx-tpm-model.ko" "$r/vm/"
 		kos+=("$KO_DIR/imx-tpm-model.ko")

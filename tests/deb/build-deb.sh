@@ -1,0 +1,79 @@
+#!/bin/bash
+# tests/deb/build-deb.sh OUTDIR [VERSION]
+#
+# Build the Debian package imx-tpm-pwm-dkms with dpkg-buildpackage -us -uc
+# -b from a copy of the source tree (so nothing is written into the tree
+# and the results land in OUTDIR, not in the tree's parent), then run
+# lintian on the .changes and fail on any error or warning.
+#
+# VERSION (e.g. 0.0.9) builds an older or newer release for upgrade tests:
+# the copy gets it in VERSION, dkms.conf and a new debian/changelog entry.
+# Prints the path of the .deb as the last line.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+out=${1:?usage: $0 OUTDIR [VERSION]}
+ver=${2:-}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+missing=()
+for t in dpkg-buildpackage dpkg-checkbuilddeps dh dh_dkms lintian fakeroot; do
+	command -v "$t" >/dev/null || missing+=("$t")
+done
+if ((${#missing[@]})); then
+	echo "build-deb: missing ${missing[*]}: apt-get install dpkg-dev debhelper dh-dkms lintian fakeroot (or: make deps)" >&2
+	exit 1
+fi
+
+src_ver=$(cat "$top/VERSION")
+ver=${ver:-$src_ver}
+work=$out/src-$ver
+rm -rf "$work"
+mkdir -p "$work/imx-tpm-pwm"
+tree=$work/imx-tpm-pwm
+# The tree as it is (committed or not), less build products, logs and
+# anything below build/.
+tar -C "$top" --exclude-vcs --exclude=./build --exclude=./tests/logs \
+	--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+	--exclude='.*.cmd' --exclude=Module.symvers --exclude=modules.order \
+	-cf - . | tar -C "$tree" -xf -
+
+if [[ $ver != "$src_ver" ]]; then
+	echo "$ver" >"$tree/VERSION"
+	sed -i -E "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$ver\"/" "$tree/dkms.conf"
+	{
+		printf 'imx-tpm-pwm (%s-1) unstable; urgency=medium\n\n' "$ver"
+		printf '  * Test build of version %s (tests/deb/build-deb.sh).\n\n' "$ver"
+		printf ' -- imx-tpm-pwm developers <dev@imx-tpm-pwm.invalid>  %s\n\n' "$(date -R)"
+		cat "$tree/debian/changelog"
+	} >"$tree/debian/changelog.new"
+	mv "$tree/debian/changelog.new" "$tree/debian/changelog"
+fi
+
+rm -f "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo
+echo "build-deb: dpkg-buildpackage -us -uc -b ($ver, log: $work/build.log)" >&2
+if ! (cd "$tree" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1; then
+	tail -n 30 "$work/build.log" >&2
+	echo "build-deb: dpkg-buildpackage failed" >&2
+	exit 1
+fi
+changes=("$work"/imx-tpm-pwm_*.changes)
+debs=("$work"/imx-tpm-pwm-dkms_*_all.deb)
+[[ -f ${changes[0]} && -f ${debs[0]} ]] || {
+	echo "build-deb: no .changes or .deb in $work" >&2
+	exit 1
+}
+
+echo "build-deb: lintian ${changes[0]##*/}" >&2
+lintian_rc=0
+lintian --fail-on error,warning --info --display-info "${changes[0]}" \
+	>"$work/lintian.log" 2>&1 || lintian_rc=$?
+sed 's/^/lintian: /' "$work/lintian.log" >&2
+if ((lintian_rc)); then
+	echo "build-deb: lintian reports errors or warnings (exit $lintian_rc)" >&2
+	exit 1
+fi
+# Keep the artefacts of the newest build of each version next to each other.
+cp "${debs[0]}" "${changes[0]}" "${changes[0]%.changes}.buildinfo" "$out/"
+printf '%s\n' "$out/${debs[0]##*/}"
