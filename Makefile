@@ -22,9 +22,9 @@ KDIR ?= /lib/modules/$(KVER)/build
 IMX_TPM_PWM_CACHE ?= /var/cache/imx-tpm-pwm
 export IMX_TPM_PWM_CACHE
 
-TIERS := lint unit model-core matrix check-dtbo vm
+TIERS := lint unit model-core matrix check-dtbo check-deb vm faults stress-short
 
-.PHONY: all modules clean deps check lint unit model-core matrix vm stress \
+.PHONY: all modules clean deps check lint unit model-core matrix vm stress faults \
 	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools deb check-deb
 
 all: modules
@@ -106,6 +106,9 @@ stress:
 
 stress-short:
 	tests/vm/stress.sh --short
+
+faults:
+	tests/vm/stress.sh --faults
 
 check: deps
 	tests/run-tiers.sh $(TIERS)
