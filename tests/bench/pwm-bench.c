@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pwm-bench - latency and CPU cost of changing period and duty of a running
+ * pwm-imx-tpm channel, measured against the test-only TPM model.
+ *
+ *   pwm-bench DEV CH RATE WIDTH COUNT PERIOD_NS...
+ *
+ * DEV is /dev/pwmchipN (Linux 6.13 and later: one PWM_IOCTL_SETROUNDEDWF
+ * changes period and duty in one apply), RATE and WIDTH those of the model
+ * (module parameters rate and width). For each PERIOD_NS the channel runs
+ * at a whole number of ticks near it, then COUNT applies alternate between
+ * that period and one tick less (or more), each with a random duty, at random points
+ * of the running period. For every apply:
+ *   - floor: the time from the apply to the next period boundary, read
+ *     from the model's counter just before it: no driver can do better,
+ *     the hardware takes new values at a boundary;
+ *   - latency: how long the ioctl took;
+ *   - CPU: the thread's CPU time during the ioctl.
+ * Afterwards the model's output log of the channel must show only complete
+ * periods of the applied settings, in order: no period that mixes old and
+ * new values, none cut short.
+ *
+ * For periods of 1 ms and more the targets are: the median apply within
+ * 1.2 x its floor + 200 us, CPU time at most 5 % of the total latency, no
+ * glitch. Output: a table, then "bench: N passed, M failed" (one check per
+ * target and period). Exit 0 if all passed, 1 if not, 2 usage, 4 no
+ * character device.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#if defined(__has_include)
+#if __has_include(<linux/pwm.h>)
+#include <linux/pwm.h>
+#endif
+#endif
+
+#ifndef PWM_IOCTL_SETROUNDEDWF
+struct pwmchip_waveform {
+	__u32 hwpwm;
+	__u32 __pad;
+	__u64 period_length_ns;
+	__u64 duty_length_ns;
+	__u64 duty_offset_ns;
+};
+
+#define PWM_IOCTL_REQUEST	_IO(0x75, 1)
+#define PWM_IOCTL_FREE		_IO(0x75, 2)
+#define PWM_IOCTL_SETROUNDEDWF	_IOW(0x75, 5, struct pwmchip_waveform)
+#endif
+
+#define NSEC		1000000000ULL
+#define PS_MAX		7
+#define MODEL		"/sys/kernel/debug/imx-tpm-model"
+/* settings kept for the log check; the log is checked and cleared sooner */
+#define CHUNK		400
+
+struct setting {
+	uint64_t period;	/* clock cycles */
+	uint64_t high;
+};
+
+static uint64_t rate;
+static unsigned int width;
+static uint64_t rnd_state;
+
+static uint64_t rnd(uint64_t below)
+{
+	rnd_state = rnd_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (rnd_state >> 11) % below;
+}
+
+static uint64_t now_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * NSEC + ts.tv_nsec;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / NSEC, .tv_nsec = ns % NSEC };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* ns for @cycles clock cycles, rounded up: the driver rounds ns down */
+static uint64_t cyc_to_ns(uint64_t cycles)
+{
+	return (uint64_t)(((unsigned __int128)cycles * NSEC + rate - 1) / rate);
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)len < size - 1 &&
+	       (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	return n < 0 ? -1 : (int)len;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	int ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* the model's counter: time to the next period boundary in ns */
+static int model_left(uint64_t *left)
+{
+	unsigned long long cnt, ps, mod, cmod;
+	char buf[128];
+
+	if (read_file(MODEL "/now", buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%llu %llu %llu %llu", &cnt, &ps, &mod, &cmod) != 4 ||
+	    !cmod)
+		return -1;
+	*left = cyc_to_ns((cnt <= mod ? mod - cnt + 1 : 1) << ps);
+	return 0;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int64_t median(int64_t *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_i64);
+	return v[n / 2];
+}
+
+static int64_t pct(int64_t *v, size_t n, unsigned int p)
+{
+	qsort(v, n, sizeof(*v), cmp_i64);
+	return v[(n * p) / 100 < n ? (n * p) / 100 : n - 1];
+}
+
+/*
+ * Check the model's log of channel @ch against @s[0..@n-1] (in order, any
+ * may be missed), then clear it. Returns the number of glitches; @runs
+ * gets the periods seen.
+ */
+static unsigned int check_log(unsigned int ch, const struct setting *s,
+			      size_t n, uint64_t *runs)
+{
+	static char buf[1 << 20];
+	char path[96], kind[16], *line, *save;
+	unsigned long long cnt, p, h;
+	unsigned int glitches = 0, shown = 0, first = 1;
+	size_t j = 0, k;
+
+	snprintf(path, sizeof(path), MODEL "/ch%u", ch);
+	if (read_file(path, buf, sizeof(buf)) < 0) {
+		printf("# cannot read %s\n", path);
+		return 1;
+	}
+	write_file(MODEL "/clear", "1");
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), first = 0) {
+		if (sscanf(line, "%llu %15s %llu %llu", &cnt, kind, &p, &h) != 4) {
+			glitches++;
+			if (shown++ < 5)
+				printf("# log: \"%s\"\n", line);
+			continue;
+		}
+		/* the log was cleared in the middle of a period */
+		if (first && !strcmp(kind, "part"))
+			continue;
+		if (strcmp(kind, "full")) {
+			glitches += cnt;
+			if (shown++ < 5)
+				printf("# log: \"%s\": not a complete period\n", line);
+			continue;
+		}
+		for (k = j; k < n; k++)
+			if (s[k].period == p && s[k].high == h)
+				break;
+		if (k == n) {
+			glitches += cnt;
+			if (shown++ < 5)
+				printf("# log: \"%s\": no applied setting from #%zu on\n",
+				       line, j);
+			continue;
+		}
+		j = k;
+		*runs += cnt;
+	}
+	return glitches;
+}
+
+struct result {
+	uint64_t period_ns;
+	size_t count;
+	int64_t floor_med, lat_med, lat_p90, excess_med;
+	double ratio_med, cpu_pct;
+	unsigned int glitches, failed_ioctl;
+	uint64_t runs;
+};
+
+static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
+		     struct result *r)
+{
+	uint64_t c = (uint64_t)((unsigned __int128)period_ns * rate / NSEC);
+	uint64_t n, other, lat_sum = 0, cpu_sum = 0;
+	struct setting s[CHUNK + 1];
+	struct pwmchip_waveform wf;
+	int64_t *floor, *lat, *excess, *ratio;
+	unsigned int ps = 0;
+	size_t i, ns = 0;
+
+	while (ps < PS_MAX && (c >> ps) >= (1ULL << width))
+		ps++;
+	n = c >> ps;
+	if (n < 3 || n >= (1ULL << width)) {
+		printf("# period %" PRIu64 " ns: not a usable number of ticks\n",
+		       period_ns);
+		return -1;
+	}
+	floor = calloc(count, sizeof(*floor));
+	lat = calloc(count, sizeof(*lat));
+	excess = calloc(count, sizeof(*excess));
+	ratio = calloc(count, sizeof(*ratio));
+	if (!floor || !lat || !excess || !ratio)
+		return -1;
+	memset(r, 0, sizeof(*r));
+	r->period_ns = cyc_to_ns(n << ps);
+	r->count = count;
+
+	/* start: the first setting, then a clean log */
+	memset(&wf, 0, sizeof(wf));
+	wf.hwpwm = ch;
+	wf.period_length_ns = cyc_to_ns(n << ps);
+	wf.duty_length_ns = cyc_to_ns((n / 2) << ps);
+	if (ioctl(fd, PWM_IOCTL_SETROUNDEDWF, &wf)) {
+		printf("# period %" PRIu64 " ns: SETROUNDEDWF: %s\n", period_ns,
+		       strerror(errno));
+		return -1;
+	}
+	s[0] = (struct setting){ n << ps, (n / 2) << ps };
+	ns = 1;
+	sleep_ns(2 * r->period_ns);
+	write_file(MODEL "/clear", "1");
+
+	/* the other period: one tick less, or more where that would need a
+	 * smaller prescaler
+	 */
+	other = (ps && n - 1 < (1ULL << (width - 1))) ? n + 1 : n - 1;
+	for (i = 0; i < count; i++) {
+		uint64_t pn = (i & 1) ? n : other;
+		uint64_t dn = 1 + rnd(pn - 1);
+		uint64_t before, after, t0, t1, c0, c1, left;
+
+		/* a random point of the running period */
+		sleep_ns(rnd(r->period_ns));
+		before = now_ns(CLOCK_MONOTONIC);
+		if (model_left(&left)) {
+			printf("# cannot read the model's counter\n");
+			return -1;
+		}
+		after = now_ns(CLOCK_MONOTONIC);
+		wf.period_length_ns = cyc_to_ns(pn << ps);
+		wf.duty_length_ns = cyc_to_ns(dn << ps);
+		c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+		t0 = now_ns(CLOCK_MONOTONIC);
+		if (ioctl(fd, PWM_IOCTL_SETROUNDEDWF, &wf))
+			r->failed_ioctl++;
+		t1 = now_ns(CLOCK_MONOTONIC);
+		c1 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+
+		/* the counter was read between before and after */
+		left -= (t0 - (before + after) / 2) % r->period_ns;
+		while ((int64_t)left <= 0)
+			left += r->period_ns;
+		floor[i] = left;
+		lat[i] = t1 - t0;
+		excess[i] = (int64_t)(t1 - t0) - (int64_t)(left * 6 / 5) - 200000;
+		ratio[i] = (int64_t)((t1 - t0) * 1000 / left);
+		lat_sum += t1 - t0;
+		cpu_sum += c1 - c0;
+
+		s[ns++] = (struct setting){ pn << ps, dn << ps };
+		if (ns == CHUNK + 1 || i == count - 1) {
+			/* let the last setting show, then check */
+			sleep_ns(2 * r->period_ns);
+			r->glitches += check_log(ch, s, ns, &r->runs);
+			s[0] = s[ns - 1];
+			ns = 1;
+		}
+	}
+	r->floor_med = median(floor, count);
+	r->lat_med = median(lat, count);
+	r->lat_p90 = pct(lat, count, 90);
+	r->excess_med = median(excess, count);
+	r->ratio_med = median(ratio, count) / 1000.0;
+	r->cpu_pct = lat_sum ? 100.0 * cpu_sum / lat_sum : 0;
+	free(floor);
+	free(lat);
+	free(excess);
+	free(ratio);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int ch, passed = 0, failed = 0;
+	struct result r;
+	size_t count;
+	int fd, i;
+
+	if (argc < 7) {
+		fprintf(stderr, "usage: %s DEV CH RATE WIDTH COUNT PERIOD_NS...\n",
+			argv[0]);
+		return 2;
+	}
+	ch = strtoul(argv[2], NULL, 0);
+	rate = strtoull(argv[3], NULL, 0);
+	width = strtoul(argv[4], NULL, 0);
+	count = strtoull(argv[5], NULL, 0);
+	if (!rate || rate > NSEC || width < 8 || width > 32 || count < 2) {
+		fprintf(stderr, "bad RATE, WIDTH or COUNT\n");
+		return 2;
+	}
+	rnd_state = now_ns(CLOCK_MONOTONIC) | 1;
+	fd = open(argv[1], O_RDWR);
+	if (fd < 0) {
+		printf("# %s: %s\n", argv[1], strerror(errno));
+		return 4;
+	}
+	if (ioctl(fd, PWM_IOCTL_REQUEST, ch)) {
+		printf("# PWM_IOCTL_REQUEST %u: %s\n", ch, strerror(errno));
+		return 1;
+	}
+
+	printf("# %-10s %7s %10s %10s %10s %7s %10s %6s %8s %8s\n", "period",
+	       "applies", "floor med", "lat med", "lat p90", "lat/flr",
+	       "excess med", "CPU %", "glitches", "periods");
+	for (i = 6; i < argc; i++) {
+		uint64_t p = strtoull(argv[i], NULL, 0);
+		int target = p >= 1000000;
+		int ok;
+
+		if (bench_one(fd, ch, p, count, &r)) {
+			failed++;
+			continue;
+		}
+		printf("# %8.3f ms %7zu %7.3f ms %7.3f ms %7.3f ms %7.3f %7.3f ms %6.2f %8u %8" PRIu64 "\n",
+		       r.period_ns / 1e6, r.count, r.floor_med / 1e6,
+		       r.lat_med / 1e6, r.lat_p90 / 1e6, r.ratio_med,
+		       r.excess_med / 1e6, r.cpu_pct, r.glitches, r.runs);
+		if (r.failed_ioctl)
+			printf("# %u applies failed\n", r.failed_ioctl);
+		if (!target)
+			continue;
+		ok = r.excess_med <= 0;
+		printf("%s - period %.3f ms: median apply within 1.2 x floor + 200 us (median excess %.3f ms)\n",
+		       ok ? "ok" : "not ok", r.period_ns / 1e6, r.excess_med / 1e6);
+		ok ? passed++ : failed++;
+		ok = r.cpu_pct <= 5.0;
+		printf("%s - period %.3f ms: CPU time %.2f %% of the latency (at most 5 %%)\n",
+		       ok ? "ok" : "not ok", r.period_ns / 1e6, r.cpu_pct);
+		ok ? passed++ : failed++;
+		ok = !r.glitches && !r.failed_ioctl && r.runs > 0;
+		printf("%s - period %.3f ms: %u glitches, %u failed applies, %" PRIu64 " periods checked\n",
+		       ok ? "ok" : "not ok", r.period_ns / 1e6, r.glitches,
+		       r.failed_ioctl, r.runs);
+		ok ? passed++ : failed++;
+	}
+	memset(&r, 0, sizeof(r));
+	ioctl(fd, PWM_IOCTL_FREE, ch);
+	close(fd);
+	printf("bench: %u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
