@@ -217,30 +217,37 @@ static int pwm_imx_tpm_latched(struct pwm_imx_tpm *tpm, unsigned int ch,
 /*
  * Sleep until the values written to MOD and CnV are in effect, which
  * happens at the counter wrap @left_ns from now, or up to @late_ns after
- * it. Then poll for at most 1 ms more: a counter clock a little slower
- * than its nominal rate, and a late CNT read, are well within that.
+ * it. Then poll until 1 ms after that: a counter clock a little slower than
+ * its nominal rate, and a late CNT read, are well within that. The sleep
+ * is a high-resolution one: a jiffy-based sleep may end up to a jiffy early
+ * or late.
  */
 static int pwm_imx_tpm_wait_latched(struct pwm_imx_tpm *tpm, unsigned int ch,
 				    const struct imx_tpm_pwm_hw *hw,
 				    u64 left_ns, u64 late_ns)
 {
-	u64 late_us = div_u64(late_ns, NSEC_PER_USEC);
-	int latched, ret;
+	ktime_t end = ktime_add_ns(ktime_get(),
+				   left_ns + late_ns + NSEC_PER_MSEC);
+	u64 left_us = div_u64(left_ns, NSEC_PER_USEC);
+	unsigned long poll_us;
+	int latched;
 
 	latched = pwm_imx_tpm_latched(tpm, ch, hw);
 	if (latched)
 		return latched < 0 ? latched : 0;
 
-	fsleep(div_u64(left_ns, NSEC_PER_USEC));
+	if (left_us > 10)
+		usleep_range(left_us, left_us + left_us / 16 + 10);
 
-	ret = read_poll_timeout(pwm_imx_tpm_latched, latched, latched,
-				clamp_t(u64, late_us / 16, 10, 100),
-				late_us + USEC_PER_MSEC, false,
-				tpm, ch, hw);
-	if (ret)
-		return ret;
-
-	return latched < 0 ? latched : 0;
+	poll_us = clamp_t(u64, div_u64(late_ns, 16 * NSEC_PER_USEC), 10, 100);
+	for (;;) {
+		latched = pwm_imx_tpm_latched(tpm, ch, hw);
+		if (latched)
+			return latched < 0 ? latched : 0;
+		if (ktime_after(ktime_get(), end))
+			return -ETIMEDOUT;
+		usleep_range(poll_us, 2 * poll_us);
+	}
 }
 
 /* Program a channel while the counter is stopped and start the counter */

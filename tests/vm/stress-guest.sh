@@ -130,14 +130,18 @@ writer() {
 	echo "$_w_n $_w_err" >"$TMP/writer.$2"
 }
 
-# disable and unexport every channel
+# disable and unexport every channel. Unexport leaves a channel as it is,
+# enabled too: export each one to disable it.
 quiesce() {
-	for _q_p in "$CHIP"/pwm*; do
-		[ -d "$_q_p" ] || continue
-		echo 0 >"$_q_p/enable" 2>/dev/null
-		echo "${_q_p##*/pwm}" >"$CHIP/unexport" 2>/dev/null
+	_q_ch=0
+	while [ "$_q_ch" -lt "$NPWM" ]; do
+		echo "$_q_ch" >"$CHIP/export" 2>/dev/null
+		echo 0 >"$CHIP/pwm$_q_ch/enable" 2>/dev/null
+		echo "$_q_ch" >"$CHIP/unexport" 2>/dev/null
+		_q_ch=$((_q_ch + 1))
 	done
-	! ls -d "$CHIP"/pwm[0-9]* >/dev/null 2>&1
+	! ls -d "$CHIP"/pwm[0-9]* >/dev/null 2>&1 &&
+		! grep -q ' enabled' /sys/kernel/debug/pwm 2>/dev/null
 }
 
 # the quick kselftest on the chip, as the check that the driver and its
@@ -217,7 +221,7 @@ while [ "$i" -lt "$WRITERS" ]; do
 done
 diag "writers: $WRITERS for $SECS s: $total writes, $errs refused"
 [ "$total" -gt 0 ] || bad=1
-quiesce || { diag "writers: channels left exported"; bad=1; }
+quiesce || { diag "writers: channels left exported or enabled"; bad=1; }
 kselftest_ok "after the writers" || bad=1
 result "$bad" "$WRITERS writers with random valid and invalid states for $SECS s"
 
