@@ -56,6 +56,7 @@ struct pwmchip_waveform {
 
 #define PWM_IOCTL_REQUEST	_IO(0x75, 1)
 #define PWM_IOCTL_FREE		_IO(0x75, 2)
+#define PWM_IOCTL_GETWF		_IOWR(0x75, 4, struct pwmchip_waveform)
 #define PWM_IOCTL_SETROUNDEDWF	_IOW(0x75, 5, struct pwmchip_waveform)
 #endif
 
@@ -218,7 +219,8 @@ static unsigned int check_log(unsigned int ch, const struct setting *s,
 struct result {
 	uint64_t period_ns;
 	size_t count;
-	int64_t floor_med, lat_med, lat_p90, excess_med;
+	int64_t floor_med, lat_med, lat_p90, excess_med, cpu_med, cpu_p90;
+	int64_t get_cpu_med;
 	double ratio_med, cpu_pct;
 	unsigned int glitches, failed_ioctl;
 	uint64_t runs;
@@ -230,8 +232,8 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 	uint64_t c = (uint64_t)((unsigned __int128)period_ns * rate / NSEC);
 	uint64_t n, other, lat_sum = 0, cpu_sum = 0;
 	struct setting s[CHUNK + 1];
-	struct pwmchip_waveform wf;
-	int64_t *floor, *lat, *excess, *ratio;
+	struct pwmchip_waveform wf, gwf = { .hwpwm = ch };
+	int64_t *floor, *lat, *excess, *ratio, *cpu, *getcpu;
 	unsigned int ps = 0;
 	size_t i, ns = 0;
 
@@ -247,7 +249,9 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 	lat = calloc(count, sizeof(*lat));
 	excess = calloc(count, sizeof(*excess));
 	ratio = calloc(count, sizeof(*ratio));
-	if (!floor || !lat || !excess || !ratio)
+	cpu = calloc(count, sizeof(*cpu));
+	getcpu = calloc(count, sizeof(*getcpu));
+	if (!floor || !lat || !excess || !ratio || !cpu || !getcpu)
 		return -1;
 	memset(r, 0, sizeof(*r));
 	r->period_ns = cyc_to_ns(n << ps);
@@ -304,6 +308,13 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 		ratio[i] = (int64_t)((t1 - t0) * 1000 / left);
 		lat_sum += t1 - t0;
 		cpu_sum += c1 - c0;
+		cpu[i] = c1 - c0;
+
+		/* for comparison: the CPU time of reading the waveform back */
+		c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+		ioctl(fd, PWM_IOCTL_GETWF, &gwf);
+		c1 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+		getcpu[i] = c1 - c0;
 
 		s[ns++] = (struct setting){ pn << ps, dn << ps };
 		if (ns == CHUNK + 1 || i == count - 1) {
@@ -320,6 +331,11 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 	r->excess_med = median(excess, count);
 	r->ratio_med = median(ratio, count) / 1000.0;
 	r->cpu_pct = lat_sum ? 100.0 * cpu_sum / lat_sum : 0;
+	r->cpu_med = median(cpu, count);
+	r->cpu_p90 = pct(cpu, count, 90);
+	r->get_cpu_med = median(getcpu, count);
+	free(cpu);
+	free(getcpu);
 	free(floor);
 	free(lat);
 	free(excess);
@@ -358,9 +374,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("# %-10s %7s %10s %10s %10s %7s %10s %6s %8s %8s\n", "period",
-	       "applies", "floor med", "lat med", "lat p90", "lat/flr",
-	       "excess med", "CPU %", "glitches", "periods");
+	printf("# %-10s %7s %10s %10s %10s %7s %10s %6s %8s %8s %8s %8s %8s\n",
+	       "period", "applies", "floor med", "lat med", "lat p90",
+	       "lat/flr", "excess med", "CPU %", "CPU med", "CPU p90",
+	       "GETWF", "glitches", "periods");
 	for (i = 6; i < argc; i++) {
 		uint64_t p = strtoull(argv[i], NULL, 0);
 		int target = p >= 1000000;
@@ -370,10 +387,11 @@ int main(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		printf("# %8.3f ms %7zu %7.3f ms %7.3f ms %7.3f ms %7.3f %7.3f ms %6.2f %8u %8" PRIu64 "\n",
+		printf("# %8.3f ms %7zu %7.3f ms %7.3f ms %7.3f ms %7.3f %7.3f ms %6.2f %5.0f us %5.0f us %5.0f us %8u %8" PRIu64 "\n",
 		       r.period_ns / 1e6, r.count, r.floor_med / 1e6,
 		       r.lat_med / 1e6, r.lat_p90 / 1e6, r.ratio_med,
-		       r.excess_med / 1e6, r.cpu_pct, r.glitches, r.runs);
+		       r.excess_med / 1e6, r.cpu_pct, r.cpu_med / 1e3,
+		       r.cpu_p90 / 1e3, r.get_cpu_med / 1e3, r.glitches, r.runs);
 		if (r.failed_ioctl)
 			printf("# %u applies failed\n", r.failed_ioctl);
 		if (!target)
