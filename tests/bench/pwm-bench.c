@@ -26,6 +26,7 @@
  * target and period). Exit 0 if all passed, 1 if not, 2 usage, 4 no
  * character device.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -34,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/ioctl.h>
@@ -221,7 +223,7 @@ struct result {
 	size_t count;
 	int64_t floor_med, lat_med, lat_p90, excess_med, cpu_med, cpu_p90;
 	int64_t get_cpu_med;
-	double ratio_med, cpu_pct;
+	double ratio_med, cpu_pct, switches;
 	unsigned int glitches, failed_ioctl;
 	uint64_t runs;
 };
@@ -230,7 +232,7 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 		     struct result *r)
 {
 	uint64_t c = (uint64_t)((unsigned __int128)period_ns * rate / NSEC);
-	uint64_t n, other, lat_sum = 0, cpu_sum = 0;
+	uint64_t n, other, lat_sum = 0, cpu_sum = 0, nsw = 0;
 	struct setting s[CHUNK + 1];
 	struct pwmchip_waveform wf, gwf = { .hwpwm = ch };
 	int64_t *floor, *lat, *excess, *ratio, *cpu, *getcpu;
@@ -280,6 +282,7 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 		uint64_t pn = (i & 1) ? n : other;
 		uint64_t dn = 1 + rnd(pn - 1);
 		uint64_t before, after, t0, t1, c0, c1, left;
+		struct rusage ru0, ru1;
 
 		/* a random point of the running period */
 		sleep_ns(rnd(r->period_ns));
@@ -291,12 +294,15 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 		after = now_ns(CLOCK_MONOTONIC);
 		wf.period_length_ns = cyc_to_ns(pn << ps);
 		wf.duty_length_ns = cyc_to_ns(dn << ps);
+		getrusage(RUSAGE_THREAD, &ru0);
 		c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 		t0 = now_ns(CLOCK_MONOTONIC);
 		if (ioctl(fd, PWM_IOCTL_SETROUNDEDWF, &wf))
 			r->failed_ioctl++;
 		t1 = now_ns(CLOCK_MONOTONIC);
 		c1 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+		getrusage(RUSAGE_THREAD, &ru1);
+		nsw += ru1.ru_nvcsw - ru0.ru_nvcsw + ru1.ru_nivcsw - ru0.ru_nivcsw;
 
 		/* the counter was read between before and after */
 		left -= (t0 - (before + after) / 2) % r->period_ns;
@@ -331,6 +337,7 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 	r->excess_med = median(excess, count);
 	r->ratio_med = median(ratio, count) / 1000.0;
 	r->cpu_pct = lat_sum ? 100.0 * cpu_sum / lat_sum : 0;
+	r->switches = (double)nsw / count;
 	r->cpu_med = median(cpu, count);
 	r->cpu_p90 = pct(cpu, count, 90);
 	r->get_cpu_med = median(getcpu, count);
@@ -374,10 +381,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("# %-10s %7s %10s %10s %10s %7s %10s %6s %8s %8s %8s %8s %8s\n",
+	printf("# %-10s %7s %10s %10s %10s %7s %10s %6s %8s %8s %8s %8s %8s %8s\n",
 	       "period", "applies", "floor med", "lat med", "lat p90",
 	       "lat/flr", "excess med", "CPU %", "CPU med", "CPU p90",
-	       "GETWF", "glitches", "periods");
+	       "GETWF", "switches", "glitches", "periods");
 	for (i = 6; i < argc; i++) {
 		uint64_t p = strtoull(argv[i], NULL, 0);
 		int target = p >= 1000000;
@@ -387,11 +394,12 @@ int main(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		printf("# %8.3f ms %7zu %7.3f ms %7.3f ms %7.3f ms %7.3f %7.3f ms %6.2f %5.0f us %5.0f us %5.0f us %8u %8" PRIu64 "\n",
+		printf("# %8.3f ms %7zu %7.3f ms %7.3f ms %7.3f ms %7.3f %7.3f ms %6.2f %5.0f us %5.0f us %5.0f us %8.2f %8u %8" PRIu64 "\n",
 		       r.period_ns / 1e6, r.count, r.floor_med / 1e6,
 		       r.lat_med / 1e6, r.lat_p90 / 1e6, r.ratio_med,
 		       r.excess_med / 1e6, r.cpu_pct, r.cpu_med / 1e3,
-		       r.cpu_p90 / 1e3, r.get_cpu_med / 1e3, r.glitches, r.runs);
+		       r.cpu_p90 / 1e3, r.get_cpu_med / 1e3, r.switches,
+		       r.glitches, r.runs);
 		if (r.failed_ioctl)
 			printf("# %u applies failed\n", r.failed_ioctl);
 		if (!target)
