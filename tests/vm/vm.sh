@@ -17,6 +17,10 @@
 #                        registers are a no-map RAM page (PARAM preloaded with
 #                        6 channels, 16 bits): the driver binds through the
 #                        compatible; the counter never runs.
+#                 dt-late as dt, but the TPM's clock is provided by
+#                        tests/model/late-clk.ko, which the guest script
+#                        loads (/vm/late-clk.ko): the probe defers until
+#                        then (kernel option fw_devlink=permissive).
 #   GUEST_SCRIPT  run in the guest with busybox sh instead of the kselftest
 #                 (tests/pwm-imx-tpm.sh); ARGS go to the script.
 #
@@ -143,7 +147,7 @@ build_modules() {
 	hash=$(src_hash)
 	dir=$(deb_cache_dir)/vm/ko/$KREL/$hash
 	KO_DIR=$dir
-	if [[ -s $dir/pwm-imx-tpm.ko && -s $dir/imx-tpm-model.ko ]]; then
+	if [[ -s $dir/pwm-imx-tpm.ko && -s $dir/imx-tpm-model.ko && -s $dir/late-clk.ko ]]; then
 		return 0
 	fi
 	chroot=$SUITE
@@ -155,7 +159,7 @@ build_modules() {
 
 build_modules_locked() {
 	local arch=$1 series=$2 chroot=$3 dir=$4 bdir log src ko vm n=0
-	[[ -s $dir/pwm-imx-tpm.ko && -s $dir/imx-tpm-model.ko ]] && return 0
+	[[ -s $dir/pwm-imx-tpm.ko && -s $dir/imx-tpm-model.ko && -s $dir/late-clk.ko ]] && return 0
 	mkdir -p "$dir" "$LOGDIR"
 	bdir=$(deb_cache_dir)/chroot/$chroot/build/$KREL
 	# One matrix build at a time: wait while someone else's runs.
@@ -173,6 +177,9 @@ build_modules_locked() {
 		fi
 		[[ -s $bdir/$ko ]] || vm_die "$ko was not built for $KREL (see $log)"
 		mkdir -p "$dir/new"
+		# the model's directory also builds late-clk.ko (dt-late path)
+		[[ $ko == imx-tpm-model.ko && -s $bdir/late-clk.ko ]] &&
+			cp "$bdir/late-clk.ko" "$dir/late-clk.ko"
 		cp "$bdir/$ko" "$dir/new/$ko"
 		vm=$(modinfo -F vermagic "$dir/new/$ko" 2>/dev/null || true)
 		[[ $vm == "$KREL "* ]] || vm_die "$ko: vermagic '$vm' is not for $KREL"
@@ -355,6 +362,7 @@ make_initrd() {
 		mkdir -p "$r/vm/extra"
 		cp -a "$VM_EXTRA_DIR/." "$r/vm/extra/"
 	fi
+	[[ $path == dt-late ]] && cp "$KO_DIR/late-clk.ko" "$r/vm/"
 	if [[ $path == model ]]; then
 		cp "$KO_DIR/imx-tpm-model.ko" "$r/vm/"
 		kos+=("$KO_DIR/imx-tpm-model.ko")
@@ -458,6 +466,8 @@ make_dtb() {
 	# stops armmp kernels early in paging_init (measured, 6.12 armmp).
 	base=$((0x40000000 + ram_mb * 1024 * 1024 - 0x1000000))
 	TPM_BASE=$(printf '0x%x' "$base")
+	local clk_compat=fixed-clock
+	[[ -n ${LATE_CLK:-} ]] && clk_compat=imx-tpm-pwm-test,late-clock
 	"$qemu" "$@" -machine "virt,dumpdtb=$work/qemu.dtb" -m "$ram_mb" -display none \
 		>"$work/dumpdtb.log" 2>&1 || vm_die "qemu dumpdtb failed: $(cat "$work/dumpdtb.log")"
 	dtc -q -I dtb -O dts -o "$work/virt.dts" "$work/qemu.dtb"
@@ -477,7 +487,7 @@ make_dtb() {
 	};
 
 	tpm_clk: clock-tpm {
-		compatible = "fixed-clock";
+		compatible = "$clk_compat";
 		#clock-cells = <0>;
 		clock-frequency = <24000000>;
 		clock-output-names = "tpm-clk";
@@ -532,8 +542,9 @@ prepare() {
 	shift 4
 	arch=${target%%:*}
 	series=${target#*:}
-	[[ $path == model || $path == dt ]] || vm_die "PATH must be model or dt, not $path"
-	[[ $path == dt && $arch == amd64 ]] && vm_die "the dt path needs an arm guest (amd64 has no OF)"
+	[[ $path == model || $path == dt || $path == dt-late ]] ||
+		vm_die "PATH must be model, dt or dt-late, not $path"
+	[[ $path == dt* && $arch == amd64 ]] && vm_die "the dt paths need an arm guest (amd64 has no OF)"
 	resolve_kernel "$arch" "$series"
 	vm_log "$name: kernel $KREL ($IMG_NAME $IMG_VER)"
 	build_modules "$arch" "$series"
@@ -555,7 +566,15 @@ prepare() {
 	append="console=$CONSOLE panic=-1 cryptomgr.notests loglevel=5 rdinit=/init"
 	local -a qcmd=(timeout -k 10 "$TIMEOUT" "$QEMU" "${QARGS[@]}" -m "$RAM_MB" -smp 1
 		-nographic -no-reboot -kernel "$kernel" -initrd "$work/initrd.gz" -append "$append")
-	if [[ $path == dt ]]; then
+	if [[ $path == dt* ]]; then
+		# dt-late: the TPM's clock comes from late-clk.ko, loaded by the
+		# guest script; fw_devlink=permissive lets the driver's probe run
+		# (and defer) before its supplier is there
+		LATE_CLK=
+		if [[ $path == dt-late ]]; then
+			LATE_CLK=1
+			qcmd[${#qcmd[@]} - 1]+=" fw_devlink=permissive"
+		fi
 		make_dtb "$work" "$arch" "$RAM_MB" "$QEMU" "${QARGS[@]}"
 		qcmd+=(-dtb "$work/virt.dtb" -device "loader,addr=$(printf '0x%x' $((TPM_BASE + 4))),data=$PARAM_VALUE,data-len=4")
 	fi
@@ -624,7 +643,7 @@ cmd_run() {
 	fi
 	[[ $# -gt 0 && $1 == -- ]] && shift
 	local -a args=("$@")
-	if [[ -z $guest && $path == dt && ${#args[@]} -eq 0 ]] && kselftest_has_opt S; then
+	if [[ -z $guest && $path == dt* && ${#args[@]} -eq 0 ]] && kselftest_has_opt S; then
 		args=(-S)
 	fi
 	name=${target/:/-}-$path
