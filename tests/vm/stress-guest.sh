@@ -102,7 +102,8 @@ rnd_value() {
 	esac
 }
 
-# one writer: random attribute writes until $1 (uptime seconds)
+# one writer: random attribute writes until $1 (uptime seconds); $2 is its
+# number
 writer() {
 	_w_end=$1
 	SEED=$(((SEED + $2 * 7919) % 2147483648))
@@ -115,6 +116,13 @@ writer() {
 		_w_ch=$R
 		_w_p=$CHIP/pwm$_w_ch
 		rnd 12
+		# Only writer 0 exports and unexports: the PWM core does not
+		# serialise export against unexport of the same channel (seen on
+		# 7.3: unexport during an export leaves the channel requested,
+		# with a pwmN directory, and neither can be undone).
+		if [ "$2" != 0 ] && [ "$R" -lt 2 ]; then
+			R=11
+		fi
 		case $R in
 		0) echo "$_w_ch" >"$CHIP/export" ;;
 		1) echo "$_w_ch" >"$CHIP/unexport" ;;
@@ -140,8 +148,20 @@ quiesce() {
 		echo "$_q_ch" >"$CHIP/unexport" 2>/dev/null
 		_q_ch=$((_q_ch + 1))
 	done
-	! ls -d "$CHIP"/pwm[0-9]* >/dev/null 2>&1 &&
-		! grep -q ' enabled' /sys/kernel/debug/pwm 2>/dev/null
+	if ls -d "$CHIP"/pwm[0-9]* >/dev/null 2>&1 ||
+		grep -q ' enabled' /sys/kernel/debug/pwm 2>/dev/null; then
+		diag "channels still exported or enabled:"
+		for _q_p in "$CHIP"/pwm[0-9]*; do [ -e "$_q_p" ] && diag "  $_q_p"; done
+		sed 's/^/#   /' /sys/kernel/debug/pwm 2>/dev/null
+		_q_ch=0
+		while [ "$_q_ch" -lt "$NPWM" ]; do
+			echo "$_q_ch" 2>&1 >"$CHIP/export" | sed "s/^/#   export $_q_ch: /"
+			echo 0 2>&1 >"$CHIP/pwm$_q_ch/enable" | sed "s/^/#   disable $_q_ch: /"
+			echo "$_q_ch" 2>&1 >"$CHIP/unexport" | sed "s/^/#   unexport $_q_ch: /"
+			_q_ch=$((_q_ch + 1))
+		done
+		return 1
+	fi
 }
 
 # the quick kselftest on the chip, as the check that the driver and its
@@ -197,7 +217,12 @@ if ! find_dev || ! find_chip; then
 fi
 diag "device $DEV, ${CHIP##*/}, $NPWM channels"
 
-# -- 1. writers
+# -- 1. writers, starting with every channel exported
+i=0
+while [ "$i" -lt "$NPWM" ]; do
+	echo "$i" >"$CHIP/export"
+	i=$((i + 1))
+done
 end=$(($(cut -d. -f1 /proc/uptime) + SECS))
 i=0
 while [ "$i" -lt "$WRITERS" ]; do
