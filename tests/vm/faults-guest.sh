@@ -19,29 +19,18 @@ MODEL_KO=/vm/imx-tpm-model.ko
 KSELFTEST=/vm/tests/pwm-imx-tpm.sh
 # the latest an -ETIMEDOUT may come after the period in progress ends
 MARGIN_MS=40
-N=0
-PASSED=0
-FAILED=0
 BAD=0
-
-diag() {
-	echo "# $*"
-}
+# shellcheck source=guest-ktap.sh source-path=SCRIPTDIR
+. /vm/tests/guest-ktap.sh
 
 fail() {
 	diag "$*"
 	BAD=1
 }
 
-result() {
-	N=$((N + 1))
-	if [ "$BAD" = 0 ]; then
-		PASSED=$((PASSED + 1))
-		echo "ok $N $1"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok $N $1"
-	fi
+# test point DESCRIPTION: passed unless fail was called since the last one
+point() {
+	result "$BAD" "$1"
 	BAD=0
 }
 
@@ -86,8 +75,7 @@ reload() {
 	insmod "$KO"
 }
 
-echo "KTAP version 1"
-echo "1..6"
+ktap_plan 6
 # shellcheck source=/dev/null # written by vm.sh: VM_MODEL_PARAMS
 . /vm/env
 if ! find_chip; then
@@ -122,7 +110,7 @@ for period in 1000000 100000000; do
 	wr 0 "$p/enable"
 	wr 0 "$CHIP/unexport"
 done
-result "latch never happens: -ETIMEDOUT within one period + $MARGIN_MS ms, then usable"
+point "latch never happens: -ETIMEDOUT within one period + $MARGIN_MS ms, then usable"
 
 # -- 2. register access fails on a running channel
 wr 0 "$CHIP/export"
@@ -147,7 +135,7 @@ wr 0 "$p/enable"
 [ -z "$ERR" ] || fail "disable after the fault: $ERR"
 wr 0 "$CHIP/unexport"
 wr 1 "$CHIP/unexport"
-result "register access fails: the error is returned, then usable"
+point "register access fails: the error is returned, then usable"
 
 # -- 3. register access fails at probe
 dev=$DEV
@@ -162,7 +150,7 @@ find_chip && fail "a pwmchip exists after the failed probe"
 echo 0 >"$MDIR/fault_io"
 echo "$dev" >"$DRV/bind" || fail "bind after the fault failed"
 find_chip || fail "not bound after the fault"
-result "register access fails at probe: probe fails with a message, later bind works"
+point "register access fails at probe: probe fails with a message, later bind works"
 
 # -- 4. PARAM: 0 channels, 5. impossible width
 for case in "param=0 0 channels" "param=$((40 << 16 | 6)) a 40 bit counter"; do
@@ -173,7 +161,7 @@ for case in "param=0 0 channels" "param=$((40 << 16 | 6)) a 40 bit counter"; do
 	diag "model $arg: $msg"
 	case $msg in *"PARAM reports $what"*) ;; *) fail "no message \"PARAM reports $what\"" ;; esac
 	find_chip && fail "bound although PARAM reports $what"
-	result "PARAM reports $what: probe fails with a clear message"
+	point "PARAM reports $what: probe fails with a clear message"
 done
 
 # -- 6. back to a sound model: the quick kselftest passes
@@ -186,8 +174,6 @@ if find_chip; then
 else
 	fail "not bound after reloading the model"
 fi
-result "after the faults: the quick kselftest passes"
+point "after the faults: the quick kselftest passes"
 
-echo "# Totals: pass:$PASSED fail:$FAILED"
-echo "faults: $PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+ktap_end faults

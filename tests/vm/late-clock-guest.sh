@@ -9,20 +9,8 @@
 
 DRV=/sys/bus/platform/drivers/pwm-imx-tpm
 DEFERRED=/sys/kernel/debug/devices_deferred
-N=0
-PASSED=0
-FAILED=0
-
-result() {
-	N=$((N + 1))
-	if [ "$1" = 0 ]; then
-		PASSED=$((PASSED + 1))
-		echo "ok $N $2"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok $N $2"
-	fi
-}
+# shellcheck source=guest-ktap.sh source-path=SCRIPTDIR
+. /vm/tests/guest-ktap.sh
 
 bound() {
 	for d in "$DRV"/*; do
@@ -31,8 +19,7 @@ bound() {
 	return 1
 }
 
-echo "KTAP version 1"
-echo "1..3"
+ktap_plan 3
 # 1. not bound, deferred for its clock
 bad=0
 if bound; then
@@ -40,7 +27,7 @@ if bound; then
 	bad=1
 fi
 line=$(grep -E 'pwm|tpm' "$DEFERRED" 2>/dev/null)
-echo "# devices_deferred: ${line:-nothing}"
+diag "devices_deferred: ${line:-nothing}"
 case $line in
 *"failed to get clock"*) ;;
 *) echo "# the TPM is not deferred for its clock"; bad=1 ;;
@@ -75,6 +62,4 @@ else
 fi
 result "$bad" "the quick kselftest (-S) passes on the late-bound chip"
 
-echo "# Totals: pass:$PASSED fail:$FAILED"
-echo "late-clock: $PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+ktap_end late-clock

@@ -37,25 +37,8 @@ KSELFTEST=/vm/tests/pwm-imx-tpm.sh
 TMP=${TMPDIR:-/tmp}/stress.$$
 mkdir -p "$TMP"
 NTEST=6
-N=0
-PASSED=0
-FAILED=0
-
-diag() {
-	echo "# $*"
-}
-
-# result OK DESCRIPTION
-result() {
-	N=$((N + 1))
-	if [ "$1" = 0 ]; then
-		PASSED=$((PASSED + 1))
-		echo "ok $N $2"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok $N $2"
-	fi
-}
+# shellcheck source=guest-ktap.sh source-path=SCRIPTDIR
+. /vm/tests/guest-ktap.sh
 
 # the platform device the driver is bound to: DEV
 find_dev() {
@@ -208,8 +191,7 @@ start_two() {
 	done
 }
 
-echo "KTAP version 1"
-echo "1..$NTEST"
+ktap_plan "$NTEST"
 if ! find_dev || ! find_chip; then
 	diag "pwm-imx-tpm is not bound to a device with a pwmchip"
 	echo "stress: 0 passed, 1 failed"
@@ -320,8 +302,7 @@ result "$bad" "$MODS rmmod/insmod cycles, rmmod refused while a channel is expor
 bad=0
 PM=/sys/power
 if [ ! -w "$PM/pm_test" ] || ! grep -qw freeze "$PM/state" 2>/dev/null; then
-	echo "ok $((N + 1)) suspend/resume cycles # SKIP no /sys/power/pm_test or freeze state"
-	N=$((N + 1))
+	skip "suspend/resume cycles" "no /sys/power/pm_test or freeze state"
 else
 	echo 0 >/sys/module/suspend/parameters/pm_test_delay 2>/dev/null
 	echo devices >"$PM/pm_test"
@@ -371,11 +352,8 @@ if [ -w "$KML" ]; then
 	[ "$leaks" = 0 ] || head -n 40 "$KML" | sed 's/^/# /'
 	result "$leaks" "kmemleak: no unreferenced objects"
 else
-	echo "ok $((N + 1)) kmemleak # SKIP kernel without kmemleak"
-	N=$((N + 1))
+	skip kmemleak "kernel without kmemleak"
 fi
 
 rm -rf "$TMP"
-echo "# Totals: pass:$PASSED fail:$FAILED"
-echo "stress: $PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+ktap_end stress

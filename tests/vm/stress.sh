@@ -19,36 +19,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-total_passed=0
-total_failed=0
-
-# run_guest NAME TARGET PATH SCRIPT TIMEOUT [ARGS...]: one guest run; adds
-# the result line "NAME: N passed, M failed" of its log to the totals
-run_guest() {
-	local name=$1 target=$2 path=$3 script=$4 timeout=$5 log line p f rc
-	shift 5
-	log=$VM_LOGDIR/${target/:/-}-$path.log
-	rm -f "$log"
-	VM_TIMEOUT=${VM_TIMEOUT:-$timeout} "$here/vm.sh" run "$target" "$path" \
-		"$script" -- "$@"
-	rc=$?
-	grep -E '^(ok|not ok) |^# ' "$log" 2>/dev/null |
-		grep -vE '^# (vm\.sh|kernel config|modules in|pwm-cdev|timeout)' || true
-	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$log" 2>/dev/null | tail -n 1)
-	if [[ -z $line ]]; then
-		echo "$name: no result from the guest (log: ${log#"$top"/})"
-		total_failed=$((total_failed + 1))
-		return
-	fi
-	p=$(sed -E 's/^[a-z-]+: ([0-9]+) passed.*/\1/' <<<"$line")
-	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
-	if ((rc != 0 && f == 0)); then
-		echo "$name: the guest passed, but vm.sh failed the run (kernel log problems: ${log#"$top"/}.problems)"
-		f=1
-	fi
-	total_passed=$((total_passed + p))
-	total_failed=$((total_failed + f))
-}
+# shellcheck source=guest-run.sh source-path=SCRIPTDIR
+. "$here/guest-run.sh"
 
 case ${1:-} in
 --faults)

@@ -376,6 +376,7 @@ make_initrd() {
 		printf '%s\n' "$b" >>"$r/lib/vm/order"
 	done < <(module_deps "${kos[@]}")
 	cp "$KSELFTEST" "$r/vm/tests/pwm-imx-tpm.sh"
+	cp "$here/guest-ktap.sh" "$r/vm/tests/guest-ktap.sh"
 	if [[ -n $guest ]]; then
 		cp "$guest" "$r/vm/guest"
 	else

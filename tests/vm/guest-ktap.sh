@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# tests/vm/guest-ktap.sh - KTAP helpers for the guest scripts of
+# tests/vm/ (stress, faults, late clock). tests/vm/vm.sh puts it into the
+# initramfs as /vm/tests/guest-ktap.sh; the scripts source it.
+#
+#   ktap_plan N         print the KTAP header and plan
+#   diag TEXT           a "# TEXT" line
+#   result RC DESC      test point: "ok" if RC is 0, else "not ok"
+#   skip DESC REASON    test point skipped
+#   ktap_end NAME       totals, then "NAME: N passed, M failed"; the
+#                       status (0 if none failed)
+
+KTAP_N=0
+KTAP_PASSED=0
+KTAP_FAILED=0
+
+ktap_plan() {
+	echo "KTAP version 1"
+	echo "1..$1"
+}
+
+diag() {
+	echo "# $*"
+}
+
+result() {
+	KTAP_N=$((KTAP_N + 1))
+	if [ "$1" = 0 ]; then
+		KTAP_PASSED=$((KTAP_PASSED + 1))
+		echo "ok $KTAP_N $2"
+	else
+		KTAP_FAILED=$((KTAP_FAILED + 1))
+		echo "not ok $KTAP_N $2"
+	fi
+}
+
+skip() {
+	KTAP_N=$((KTAP_N + 1))
+	echo "ok $KTAP_N $1 # SKIP $2"
+}
+
+ktap_end() {
+	echo "# Totals: pass:$KTAP_PASSED fail:$KTAP_FAILED"
+	echo "$1: $KTAP_PASSED passed, $KTAP_FAILED failed"
+	[ "$KTAP_FAILED" = 0 ]
+}
