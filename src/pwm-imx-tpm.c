@@ -174,10 +174,12 @@ static int pwm_imx_tpm_time_to_wrap(struct pwm_imx_tpm *tpm,
 
 /*
  * Busy-wait, for at most @max_ns, until the counter has wrapped since it
- * read @from (it may have done so already).
+ * read @from (it may have done so already). A wrap first seen at a count
+ * above @late (the CPU was held up between two reads) is -ETIMEDOUT too:
+ * the caller waits for the next one.
  */
 static int pwm_imx_tpm_spin_to_wrap(struct pwm_imx_tpm *tpm, u32 from,
-				    u64 max_ns)
+				    u32 late, u64 max_ns)
 {
 	ktime_t end = ktime_add_ns(ktime_get(), max_ns);
 	u32 mask = pwm_imx_tpm_mask(tpm);
@@ -188,11 +190,12 @@ static int pwm_imx_tpm_spin_to_wrap(struct pwm_imx_tpm *tpm, u32 from,
 		ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CNT, &cnt);
 		if (ret)
 			return ret;
-		if ((cnt & mask) < from)
-			return 0;
+		cnt &= mask;
+		if (cnt < from)
+			return cnt <= late ? 0 : -ETIMEDOUT;
 		if (ktime_after(ktime_get(), end))
 			return -ETIMEDOUT;
-		from = cnt & mask;
+		from = cnt;
 		cpu_relax();
 	}
 }
@@ -324,6 +327,8 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 {
 	u64 period_ns = imx_tpm_period_ns(cur, tpm->rate);
 	u64 tick_ns = imx_tpm_cycles_to_ns(1ULL << cur->ps, tpm->rate);
+	/* stop the counter at most this many ticks into the new period */
+	u32 late = div64_u64(PWM_IMX_TPM_MARGIN_NS, tick_ns);
 	ktime_t now = ktime_get(), first = now;
 	ktime_t end = ktime_add_ns(now, 16 * period_ns +
 				   40 * PWM_IMX_TPM_EARLY_MAX_NS);
@@ -384,7 +389,7 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 			local_irq_save(flags);
 			ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
 			if (!ret)
-				ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, left +
+				ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, late, left +
 							       PWM_IMX_TPM_MARGIN_NS);
 			if (!ret)
 				ret = pwm_imx_tpm_start(tpm, ch, hw, cnsc);
@@ -425,7 +430,7 @@ static int pwm_imx_tpm_update(struct pwm_imx_tpm *tpm, unsigned int ch,
 		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
 		if (!ret && hw->mod != cur->mod && !short_period &&
 		    left < PWM_IMX_TPM_MARGIN_NS)
-			ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, left +
+			ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, U32_MAX, left +
 						       PWM_IMX_TPM_MARGIN_NS);
 		if (!ret && hw->mod != cur->mod)
 			ret = regmap_write(tpm->regmap, PWM_IMX_TPM_MOD,
