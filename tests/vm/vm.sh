@@ -9,6 +9,10 @@
 #
 #   ARCH:SERIES   armhf:5.10 armhf:6.1 armhf:6.12 arm64:6.12 arm64:7.3
 #                 amd64:7.3 ... (series -> suite as in tests/matrix/matrix.sh)
+#                 amd64:7.3-debug: the debug kernel of tests/vm/debug-kernel.sh
+#                 (KASAN, lockdep, kmemleak, debugobjects, PWM_DEBUG); the
+#                 guest scans for kmemleak reports at the end, and the
+#                 checkers' reports fail the run like WARNING: lines
 #   PATH          model  load imx-tpm-model.ko (rate=24000000 channels=6
 #                        width=16), then pwm-imx-tpm.ko, which binds to the
 #                        model's child device by name;
