@@ -8,9 +8,10 @@
 #                                             print the cache directory
 #   tests/vm/debug-kernel.sh kmake DIR [ARGS...]
 #                                             make -C KDIR M=DIR ARGS... with
-#                                             the kernel's compiler; DIR must
-#                                             be below the cache's
-#                                             debug-kernel/ directory
+#                                             the kernel's compiler (in the
+#                                             chroot, DIR bind-mounted at its
+#                                             own path); the host's gcc 12
+#                                             cannot build against KDIR
 #
 # How it works:
 # - The newest linux-source-<series> (default 7.3) of the series' suite
@@ -83,17 +84,23 @@ dk_cached() {
 	[[ -e $OUT/ok && -s $OUT/bzImage && -s $OUT/.config && -s $OUT/build/Module.symvers ]]
 }
 
-# dk_run ROOT CMD...: run CMD in the chroot ROOT with DK_ROOT bind-mounted at
-# the same path; private mount and PID namespaces, as deb_chroot_run.
+# dk_run ROOT CMD...: run CMD in the chroot ROOT with DK_ROOT and the
+# directories in DK_BINDS (array) bind-mounted at the same paths; private
+# mount and PID namespaces, as deb_chroot_run: nothing stays mounted.
+DK_BINDS=()
 dk_run() {
-	local root=$1
+	local root=$1 d
 	shift
-	mkdir -p "$root$DK_ROOT"
+	for d in "$DK_ROOT" "${DK_BINDS[@]}"; do
+		mkdir -p "$root$d"
+	done
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C \
 		unshare --mount --propagation private --pid --fork --mount-proc="$root/proc" \
-		/bin/sh -c 'mount --bind "$1" "$2$1" && root=$2 && shift 2 && exec chroot "$root" "$@"' \
-		sh "$DK_ROOT" "$root" "$@"
+		/bin/sh -c 'root=$1; shift
+			while [ "$1" != -- ]; do mount --bind "$1" "$root$1" || exit 1; shift; done
+			shift; exec chroot "$root" "$@"' \
+		sh "$root" "$DK_ROOT" "${DK_BINDS[@]}" -- "$@"
 }
 
 # make in the build tree, inside the chroot.
@@ -203,9 +210,11 @@ cmd_kmake() {
 	shift
 	dk_resolve
 	dk_cached || dk_die "no debug kernel in $OUT: run $0 build first"
-	[[ $dir == "$DK_ROOT"/* ]] || dk_die "$dir is not below $DK_ROOT"
+	[[ -d $dir ]] || dk_die "no directory $dir"
 	root=$(deb_cache_dir)/chroot/$CHROOT_SUITE
 	[[ -e $root.ok ]] || dk_die "no $CHROOT_SUITE chroot"
+	[[ $dir == "$DK_ROOT"/* ]] || DK_BINDS=("$dir")
+	[[ $dir != "$root"/* ]] || dk_die "$dir is inside the chroot"
 	dk_make "$root" M="$dir" "$@"
 }
 
