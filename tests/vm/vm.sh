@@ -9,6 +9,10 @@
 #
 #   ARCH:SERIES   armhf:5.10 armhf:6.1 armhf:6.12 arm64:6.12 arm64:7.3
 #                 amd64:7.3 ... (series -> suite as in tests/matrix/matrix.sh)
+#                 amd64:7.3-debug: the debug kernel of tests/vm/debug-kernel.sh
+#                 (KASAN, lockdep, kmemleak, debugobjects, PWM_DEBUG); the
+#                 guest scans for kmemleak reports at the end, and the
+#                 checkers' reports fail the run like WARNING: lines
 #   PATH          model  load imx-tpm-model.ko (rate=24000000 channels=6
 #                        width=16), then pwm-imx-tpm.ko, which binds to the
 #                        model's child device by name;
@@ -391,11 +395,115 @@ make_initrd() {
 		printf 'VM_PATH=%s\n' "$path"
 		printf 'VM_MODEL_PARAMS="%s"\n' "$MODEL_PARAMS"
 	} >"$r/vm/env"
-	guest_init >"$r/init"
+	guest_init | debug_guest_init >"$r/init"
 	chmod 755 "$r/init" "$r/bin/busybox" "$r/vm/tests/pwm-imx-tpm.sh"
 	[[ -L $r/vm/guest ]] || chmod 755 "$r/vm/guest"
 	(cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1 >"$work/initrd.gz")
 }
+
+# --- The debug kernel (target ARCH:SERIES-debug, e.g. amd64:7.3-debug) ------
+# tests/vm/debug-kernel.sh builds it (KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
+# kmemleak, debugobjects, PWM_DEBUG; everything built in, no module
+# dependencies); our two modules are built against its tree with its
+# compiler (make -C KDIR M=<copy of the source>, in the trixie chroot).
+DEBUG_KERNEL_SH=$here/debug-kernel.sh
+DEBUG_KERNEL=
+DEBUG_SERIES=
+# What the debug kernel's checkers print, besides WARNING:/BUG: lines:
+# KASAN, lockdep, kmemleak (scanned by /init at the end), debugobjects, and
+# the PWM core's PWM_DEBUG checks (drivers/pwm/core.c, 7.3: dev_warn and
+# dev_err without a WARNING: prefix).
+DEBUG_BAD_RE='BUG: KASAN|WARNING: possible|inconsistent lock state|INFO: trying to register non-static key'
+DEBUG_BAD_RE+='|unreferenced object|new suspected memory leaks|ODEBUG'
+DEBUG_BAD_RE+="|\.apply ignored \.polarity|\.apply didn't pick the best available|\.apply is supposed to round down"
+DEBUG_BAD_RE+='|\.apply is not idempotent|failed to reapply current setting|Wrong rounding: requested'
+DEBUG_BAD_RE+='|Unexpected return value from __pwm_round_waveform|Unexpected setting: requested'
+DEBUG_BAD_RE+='|Please implement the \.get_state\(\) callback'
+BAD_RE="$BAD_RE|$DEBUG_BAD_RE"
+
+# debug_kernel_setup ARCH SERIES NAME: what resolve_kernel, build_modules and
+# kernel_tree set, for the debug kernel.
+debug_kernel_setup() {
+	local arch=$1 series=$2 name=$3 dk KREL_DK=''
+	[[ $arch == amd64 ]] || vm_die "the debug kernel is amd64 only, not $arch"
+	dk=$(DEBUG_KERNEL_SERIES=$series "$DEBUG_KERNEL_SH" build) ||
+		vm_die "building the debug kernel failed"
+	KREL_DK=$(sed -n 's/^KREL=//p' "$dk/info")
+	[[ -n $KREL_DK ]] || vm_die "no kernel release in $dk/info"
+	DEBUG_KERNEL=$dk
+	DEBUG_SERIES=$series
+	KREL=$KREL_DK
+	SUITE=debug
+	IMG_NAME="debug-kernel"
+	IMG_VER=${dk##*/}
+	KDIR_IMG=$dk
+	VMLINUZ=$dk/bzImage
+	KCONFIG=$dk/.config
+	# no modules of its own: an empty modules.dep for module_deps
+	MODDIR=$dk/moddir
+	[[ -e $MODDIR/modules.dep ]] || { mkdir -p "$MODDIR" && : >"$MODDIR/modules.dep"; }
+	vm_log "$name: debug kernel $KREL ($dk)"
+	KO_DIR=$dk/ko/$(src_hash)
+	if [[ ! -s $KO_DIR/pwm-imx-tpm.ko || ! -s $KO_DIR/imx-tpm-model.ko ]]; then
+		deb_with_lock "vm-debug-ko" debug_modules_locked "$KO_DIR"
+	fi
+	[[ -s $KO_DIR/pwm-imx-tpm.ko && -s $KO_DIR/imx-tpm-model.ko ]] ||
+		vm_die "building the modules for $KREL failed"
+}
+
+debug_modules_locked() {
+	local dir=$1 ko sub log vm
+	[[ -s $dir/pwm-imx-tpm.ko && -s $dir/imx-tpm-model.ko ]] && return 0
+	rm -rf "$dir/src"
+	mkdir -p "$dir/src/drv" "$LOGDIR"
+	cp -r "$top/Kbuild" "$top/VERSION" "$top/src" "$dir/src/drv/"
+	cp -r "$top/tests/model" "$dir/src/model"
+	for sub in drv model; do
+		if [[ $sub == drv ]]; then ko=pwm-imx-tpm.ko; else ko=imx-tpm-model.ko; fi
+		log=$LOGDIR/build-$KREL-${ko%.ko}.log
+		vm_log "build $ko for $KREL (log: ${log#"$top"/})"
+		DEBUG_KERNEL_SERIES=$DEBUG_SERIES "$DEBUG_KERNEL_SH" kmake "$dir/src/$sub" W=1 modules >"$log" 2>&1 ||
+			vm_die "building $ko failed: $(tail -n 15 "$log")"
+		vm=$(modinfo -F vermagic "$dir/src/$sub/$ko" 2>/dev/null || true)
+		[[ $vm == "$KREL "* ]] || vm_die "$ko: vermagic '$vm' is not for $KREL"
+		cp "$dir/src/$sub/$ko" "$dir/$ko.new"
+		mv "$dir/$ko.new" "$dir/$ko"
+	done
+}
+
+# debug_guest_init: filter the guest's /init. For the debug kernel, kmemleak
+# reports from before our modules are counted and cleared, and at the end
+# kmemleak scans (twice; objects must be 5 s old) and its reports go to the
+# console, where bad_lines catches "unreferenced object".
+debug_guest_init() {
+	if [[ -z $DEBUG_KERNEL ]]; then
+		cat
+		return 0
+	fi
+	awk '
+	{ print }
+	/^\. \/vm\/env$/ {
+		hit++
+		print "if [ -w /sys/kernel/debug/kmemleak ]; then"
+		print "\techo scan > /sys/kernel/debug/kmemleak"
+		print "\tn=$(grep -c \"^unreferenced object\" /sys/kernel/debug/kmemleak)"
+		print "\techo clear > /sys/kernel/debug/kmemleak"
+		print "\techo \"vm: kmemleak: $n boot-time report(s) cleared\""
+		print "fi"
+	}
+	/^rc=\$\?$/ {
+		print "if [ -w /sys/kernel/debug/kmemleak ]; then"
+		print "\tsleep 6"
+		print "\techo scan > /sys/kernel/debug/kmemleak"
+		print "\techo scan > /sys/kernel/debug/kmemleak"
+		print "\tsed \"s/^/vm: kmemleak: /\" /sys/kernel/debug/kmemleak"
+		print "\techo \"vm: kmemleak scan done: $(grep -c \"^unreferenced object\" /sys/kernel/debug/kmemleak) report(s)\""
+		print "fi"
+		hit++
+	}
+	END { if (hit != 2) { print "vm: debug_guest_init: no anchor in /init" > "/dev/stderr"; exit 1 } }'
+}
+# --- end of the debug kernel ---------------------------------------------
 
 # The guest's /init (busybox sh).
 guest_init() {
@@ -546,10 +654,14 @@ prepare() {
 	[[ $path == model || $path == dt || $path == dt-late ]] ||
 		vm_die "PATH must be model, dt or dt-late, not $path"
 	[[ $path == dt* && $arch == amd64 ]] && vm_die "the dt paths need an arm guest (amd64 has no OF)"
-	resolve_kernel "$arch" "$series"
-	vm_log "$name: kernel $KREL ($IMG_NAME $IMG_VER)"
-	build_modules "$arch" "$series"
-	kernel_tree "$arch"
+	if [[ $series == *-debug ]]; then
+		debug_kernel_setup "$arch" "${series%-debug}" "$name"
+	else
+		resolve_kernel "$arch" "$series"
+		vm_log "$name: kernel $KREL ($IMG_NAME $IMG_VER)"
+		build_modules "$arch" "$series"
+		kernel_tree "$arch"
+	fi
 	busybox_bin "$arch"
 	CDEV=
 	# /dev/pwmchipN (the PWM waveform API) exists since 6.13.
