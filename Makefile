@@ -24,7 +24,7 @@ export IMX_TPM_PWM_CACHE
 
 TIERS := lint unit model-core matrix check-dtbo check-deb vm faults stress-short
 
-.PHONY: all modules clean deps check lint unit model-core matrix vm stress faults bench \
+.PHONY: all modules clean deps check lint unit model-core matrix vm vm-debug stress faults bench \
 	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools deb check-deb
 
 all: modules
@@ -109,6 +109,9 @@ stress-short:
 
 faults:
 	tests/vm/stress.sh --faults
+
+vm-debug:
+	tests/vm/stress.sh --debug
 
 bench:
 	tests/bench/bench.sh

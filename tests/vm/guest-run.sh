@@ -10,19 +10,25 @@ total_passed=0
 total_failed=0
 
 # run_guest NAME TARGET PATH SCRIPT TIMEOUT [ARGS...]: one guest run; adds
-# the result line "NAME: N passed, M failed" of its log to the totals
+# the result line "NAME: N passed, M failed" of its log to the totals.
+# SCRIPT "-" runs the kselftest, whose KTAP totals line counts instead.
 run_guest() {
 	local name=$1 target=$2 path=$3 script=$4 timeout=$5 log line p f rc
 	: "${VM_LOGDIR:?}"
 	shift 5
 	log=$VM_LOGDIR/${target/:/-}-$path.log
 	rm -f "$log"
+	local -a guest=("$script")
+	[[ $script == - ]] && guest=()
 	VM_TIMEOUT=${VM_TIMEOUT:-$timeout} "$top/tests/vm/vm.sh" run "$target" "$path" \
-		"$script" -- "$@"
+		"${guest[@]}" -- "$@"
 	rc=$?
 	grep -E '^(ok|not ok) |^# ' "$log" 2>/dev/null |
 		grep -vE '^# (vm\.sh|kernel config|modules in|pwm-cdev|timeout)' || true
 	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$log" 2>/dev/null | tail -n 1)
+	if [[ -z $line && $script == - ]]; then
+		line=$(sed -nE "s/^# Totals: pass:([0-9]+) fail:([0-9]+) .*/$name: \1 passed, \2 failed/p" "$log" | tail -n 1)
+	fi
 	if [[ -z $line ]]; then
 		echo "$name: no result from the guest (log: ${log#"$top"/})"
 		total_failed=$((total_failed + 1))

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/stress.sh [--short | --faults]: guest runs of tests/vm/vm.sh
+# tests/vm/stress.sh [--short | --faults | --debug]: guest runs of tests/vm/vm.sh
 # that stress the driver or inject faults.
 #   (default) tests/vm/stress-guest.sh with the TPM model on amd64 7.3:
 #             4 writers for 60 s, 200 unbind/bind, 200 rmmod/insmod, 20
@@ -12,7 +12,11 @@
 #             never happens, register access fails, bad PARAM), and
 #             tests/vm/late-clock-guest.sh on arm64 7.3's dt-late path
 #             (the clock provider arrives after the driver)
-# Ends with "stress: N passed, M failed" (or "faults: ..."); a guest that
+#   --debug   the quick kselftest and the short stress on the debug kernel
+#             (tests/vm/debug-kernel.sh: PWM_DEBUG, KASAN, lockdep,
+#             kmemleak, ODEBUG); any report of theirs fails the run
+# Ends with "stress: N passed, M failed" (or "faults: ...", "vm-debug:
+# ..."); a guest that
 # crashes, hangs or logs a kernel problem (vm.sh) counts as one more
 # failure.
 set -uo pipefail
@@ -23,6 +27,15 @@ top=$(cd "$here/../.." && pwd)
 . "$here/guest-run.sh"
 
 case ${1:-} in
+--debug)
+	tier=vm-debug
+	logs=${VM_LOGDIR:-$top/tests/logs/vm-debug}
+	export VM_LOGDIR=$logs/kselftest
+	run_guest kselftest amd64:7.3-debug model - 1800 -q -n 200
+	export VM_LOGDIR=$logs/stress
+	run_guest stress amd64:7.3-debug model "$here/stress-guest.sh" 1800 \
+		-t 20 -w 4 -b 20 -m 20 -p 5
+	;;
 --faults)
 	tier=faults
 	export VM_LOGDIR=${VM_LOGDIR:-$top/tests/logs/faults}
@@ -42,7 +55,7 @@ case ${1:-} in
 		-t 60 -w 4 -b 200 -m 200 -p 20
 	;;
 *)
-	echo "usage: $0 [--short | --faults]" >&2
+	echo "usage: $0 [--short | --faults | --debug]" >&2
 	exit 2
 	;;
 esac
