@@ -22,7 +22,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 IMX_TPM_PWM_CACHE ?= /var/cache/imx-tpm-pwm
 export IMX_TPM_PWM_CACHE
 
-TIERS := lint unit model-core matrix check-dtbo check-deb vm faults stress-short
+TIERS := lint unit model-core matrix check-dtbo check-deb vm faults vm-debug
 
 .PHONY: all modules clean deps check lint unit model-core matrix vm vm-debug stress faults bench \
 	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools deb check-deb

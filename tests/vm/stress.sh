@@ -34,7 +34,7 @@ case ${1:-} in
 	run_guest kselftest amd64:7.3-debug model - 1800 -q -n 200
 	export VM_LOGDIR=$logs/stress
 	run_guest stress amd64:7.3-debug model "$here/stress-guest.sh" 1800 \
-		-t 20 -w 4 -b 20 -m 20 -p 5
+		-t 20 -w 4 -b 20 -m 20 -p 5 -K
 	;;
 --faults)
 	tier=faults
