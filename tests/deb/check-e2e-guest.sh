@@ -116,9 +116,13 @@ installed)
 	t "member disables and unexports channel 0" \
 		as member "echo 0 > $chip/pwm0/enable && echo 0 > $chip/unexport && [ ! -e $chip/pwm0 ]"
 	rc=0
-	/usr/bin/imx-tpm-pwm-selftest -S -q >/tmp/selftest.log 2>&1 || rc=$?
+	st_args=$(cat "$state/selftest-args" 2>/dev/null || echo "-S -q")
+	st0=$(cut -d' ' -f1 /proc/uptime)
+	# shellcheck disable=SC2086 # options, split on purpose
+	/usr/bin/imx-tpm-pwm-selftest $st_args >/tmp/selftest.log 2>&1 || rc=$?
 	grep -E '^# Totals|^not ok' /tmp/selftest.log | sed 's/^/e2e: selftest: /'
-	t "/usr/bin/imx-tpm-pwm-selftest -S -q passes (exit $rc)" [ "$rc" = 0 ]
+	echo "e2e: selftest: $st0 s to $(cut -d' ' -f1 /proc/uptime) s of uptime"
+	t "/usr/bin/imx-tpm-pwm-selftest $st_args passes (exit $rc)" [ "$rc" = 0 ]
 	[ "$rc" = 0 ] || tail -n 30 /tmp/selftest.log
 	rc=0
 	apt-get remove -y -q "$PKG" >/tmp/remove.log 2>&1 || rc=$?
