@@ -389,8 +389,8 @@ main() {
 	dver=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
 	NEW=$debdir/${PKG}_${dver}_all.deb
 	check "package ${NEW##*/} built (make deb)" test -f "$NEW" || finish
-	rm -f "$LOGDIR"/*.log
 	for s in "${SUITES[@]}"; do
+		rm -f "$LOGDIR/$s"-*.log
 		suite_run "$s"
 	done
 	if [[ -s $work/times ]]; then
