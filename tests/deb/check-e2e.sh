@@ -242,6 +242,19 @@ EOF
 		id other >/dev/null 2>&1 || adduser --quiet --disabled-password --gecos "" other'
 }
 
+# image_ok ROOT KVER: kernel, headers (the build link is absolute: resolved
+# in the chroot), dkms, udevadm and systemd are there.
+image_ok() {
+	[[ -n $2 ]] || {
+		echo "no kernel in /lib/modules"
+		return 1
+	}
+	deb_chroot_run "$1" /bin/sh -c 'for f in /boot/vmlinuz-"$1" /boot/initrd.img-"$1" \
+		/lib/modules/"$1"/build/Makefile /usr/sbin/dkms /bin/udevadm /lib/systemd/systemd; do
+		[ -e "$f" ] || { echo "missing: $f"; exit 1; }
+	done' sh "$2"
+}
+
 # install_pkg ROOT DEB LOG: apt-get install ./DEB in the chroot ROOT.
 install_pkg() {
 	mkdir -p "${3%/*}"
@@ -316,8 +329,7 @@ suite_run() {
 	t1=$((SECONDS - t0))
 	KVER=$(find "$base/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)
 	check "$s: the image has kernel $KVER with its headers, dkms, udev, systemd" \
-		test -n "$KVER" -a -e "$base/lib/modules/$KVER/build/Makefile" -a -x "$base/usr/sbin/dkms" \
-		-a -x "$base/bin/udevadm" -a -e "$base/lib/systemd/systemd" || return 0
+		image_ok "$base" "$KVER" || return 0
 	deb_log "$s: kernel $KVER; $(tr '\n' ';' <"$(e2e_dir "$s")/versions")"
 
 	r=$W/root
