@@ -14,6 +14,9 @@
 #                        build/deb/ (dpkg-buildpackage -b, then lintian)
 #   make check-deb       install, build (DKMS), upgrade, remove and purge it
 #                        in Debian chroots (tests/deb/check-deb.sh)
+#   make check-e2e       the whole story on an emulated armhf board: Debian
+#                        armhf images (bookworm, trixie), DKMS build of the
+#                        package, boot with systemd (tests/deb/check-e2e.sh)
 #
 # Downloads are cached in $(IMX_TPM_PWM_CACHE), outside the source tree.
 
@@ -25,7 +28,7 @@ export IMX_TPM_PWM_CACHE
 TIERS := lint unit model-core matrix check-dtbo check-deb vm faults vm-debug
 
 .PHONY: all modules clean deps check lint unit model-core matrix vm vm-debug stress faults bench \
-	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools deb check-deb
+	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools deb check-deb check-e2e
 
 all: modules
 
@@ -127,3 +130,6 @@ deb: deps
 
 check-deb: deb
 	tests/deb/check-deb.sh build/deb
+
+check-e2e: deb
+	tests/deb/check-e2e.sh build/deb

@@ -6,7 +6,7 @@ pkgs=(make gcc libc6-dev perl shellcheck debootstrap xz-utils
       dpkg-dev debhelper dh-dkms lintian fakeroot
       debian-archive-keyring ca-certificates kmod
       qemu-system-arm qemu-system-x86 device-tree-compiler cpio gzip procps
-      dt-schema python3)
+      dt-schema python3 qemu-user-static binfmt-support e2fsprogs)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -887,4 +887,7 @@ main() {
 	esac
 }
 
-main "$@"
+# Sourced (tests/deb/check-e2e.sh uses make_dtb and qemu_cmd): define only.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+	main "$@"
+fi
