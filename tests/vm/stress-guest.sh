@@ -365,7 +365,7 @@ if [ -w "$KML" ]; then
 	echo scan >"$KML"
 	leaks=$(grep -c 'unreferenced object' "$KML")
 	[ "$leaks" = 0 ] || head -n 40 "$KML" | sed 's/^/# /'
-	result "$leaks" "kmemleak: no unreferenced objects"
+	result "$leaks" "kmemleak: no leak reported"
 else
 	skip kmemleak "kernel without kmemleak"
 fi

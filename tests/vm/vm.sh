@@ -414,7 +414,7 @@ DEBUG_SERIES=
 # the PWM core's PWM_DEBUG checks (drivers/pwm/core.c, 7.3: dev_warn and
 # dev_err without a WARNING: prefix).
 DEBUG_BAD_RE='BUG: KASAN|WARNING: possible|inconsistent lock state|INFO: trying to register non-static key'
-DEBUG_BAD_RE+='|unreferenced object|new suspected memory leaks|ODEBUG'
+DEBUG_BAD_RE+='|unreferenced object 0x|new suspected memory leaks|ODEBUG'
 DEBUG_BAD_RE+="|\.apply ignored \.polarity|\.apply didn't pick the best available|\.apply is supposed to round down"
 DEBUG_BAD_RE+='|\.apply is not idempotent|failed to reapply current setting|Wrong rounding: requested'
 DEBUG_BAD_RE+='|Unexpected return value from __pwm_round_waveform|Unexpected setting: requested'
