@@ -63,50 +63,10 @@ debdir=${1:?usage: $0 DEBDIR [SUITE...]}
 shift
 SUITES=("$@")
 ((${#SUITES[@]})) || SUITES=(bookworm trixie)
-start=$SECONDS
-work=$(mktemp -d /var/tmp/imx-tpm-pwm-check-e2e.XXXXXX)
-RES=$work/results
-: >"$RES"
-cleanup() {
-	if [[ ${CHECK_E2E_KEEP:-0} == 1 ]]; then
-		echo "check-e2e: kept $work" >&2
-	else
-		rm -rf "$work"
-	fi
-}
-trap cleanup EXIT
-trap 'trap - INT TERM; exit 130' INT TERM
-
-ok() {
-	printf 'ok   %s\n' "$*"
-	echo ok >>"$RES"
-}
-bad() {
-	printf 'FAIL %s\n' "$*"
-	echo FAIL >>"$RES"
-}
-# check NAME CMD...: one check; its output is shown only on failure.
-check() {
-	local name=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	if ((rc == 0)); then
-		ok "$name"
-	else
-		bad "$name"
-		[[ -n $out ]] && printf '%s\n' "$out" | tail -n 25 | sed 's/^/    /'
-	fi
-	return "$rc"
-}
-finish() {
-	local p f
-	p=$(grep -c '^ok$' "$RES")
-	f=$(grep -c '^FAIL$' "$RES")
-	deb_log "done in $((SECONDS - start)) s"
-	echo "check-e2e: $p passed, $f failed"
-	((f == 0))
-	exit $?
-}
+# shellcheck source=../lib/checks.sh source-path=SCRIPTDIR
+. "$top/tests/lib/checks.sh"
+CHECKS_KEEP=${CHECK_E2E_KEEP:-0}
+checks_init check-e2e
 
 # --- the cached base root filesystem ------------------------------------------
 
