@@ -13,6 +13,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/clk-provider.h>
 #include <linux/clkdev.h>
 #include <linux/debugfs.h>
@@ -27,6 +28,7 @@
 #include <linux/moduleparam.h>
 #include <linux/platform_device.h>
 #include <linux/regmap.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
@@ -75,6 +77,9 @@ struct tpm_model {
 	struct tpm_core core;
 	bool fault_io;
 	struct tpm_run *runs;
+	/* register accesses and the time spent emulating them (make bench) */
+	atomic64_t io_count;
+	atomic64_t io_ns;
 
 	struct clk_hw *clk;
 	struct clk_lookup *lookup;
@@ -110,6 +115,17 @@ static void tpm_model_update(struct tpm_model *m)
 }
 
 /*
+ * Count an access that started at @t0: make bench takes the time spent in
+ * the model out of the driver's CPU time (a real register access is one bus
+ * cycle, not this code).
+ */
+static void tpm_model_io_done(struct tpm_model *m, u64 t0)
+{
+	atomic64_inc(&m->io_count);
+	atomic64_add(ktime_get_ns() - t0, &m->io_ns);
+}
+
+/*
  * regmap callbacks. The PWM driver calls them with interrupts disabled:
  * they must not sleep.
  */
@@ -117,6 +133,7 @@ static int tpm_model_reg_read(void *context, unsigned int reg,
 			      unsigned int *val)
 {
 	struct tpm_model *m = context;
+	u64 t0 = ktime_get_ns();
 	unsigned long flags;
 	int ret = 0;
 
@@ -129,6 +146,7 @@ static int tpm_model_reg_read(void *context, unsigned int reg,
 		tpm_core_note_read(&m->core, reg);
 	}
 	raw_spin_unlock_irqrestore(&m->lock, flags);
+	tpm_model_io_done(m, t0);
 
 	return ret;
 }
@@ -137,6 +155,7 @@ static int tpm_model_reg_write(void *context, unsigned int reg,
 			       unsigned int val)
 {
 	struct tpm_model *m = context;
+	u64 t0 = ktime_get_ns();
 	unsigned long flags;
 	int ret = 0;
 
@@ -148,6 +167,7 @@ static int tpm_model_reg_write(void *context, unsigned int reg,
 		tpm_core_write(&m->core, reg, val);
 	}
 	raw_spin_unlock_irqrestore(&m->lock, flags);
+	tpm_model_io_done(m, t0);
 
 	return ret;
 }
@@ -282,6 +302,16 @@ static int tpm_model_now_open(struct inode *inode, struct file *file)
 				   tpm_core_format_now);
 }
 
+static int tpm_model_io_show(struct seq_file *sf, void *unused)
+{
+	struct tpm_model *m = sf->private;
+
+	seq_printf(sf, "%lld %lld\n", (long long)atomic64_read(&m->io_count),
+		   (long long)atomic64_read(&m->io_ns));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tpm_model_io);
+
 static const struct file_operations tpm_model_now_fops = {
 	.owner = THIS_MODULE,
 	.open = tpm_model_now_open,
@@ -393,6 +423,7 @@ static void tpm_model_debugfs_init(struct tpm_model *m)
 			    &tpm_model_errors_fops);
 	debugfs_create_file("now", 0444, m->debugfs, m, &tpm_model_now_fops);
 	debugfs_create_file("cuts", 0444, m->debugfs, m, &tpm_model_cuts_fops);
+	debugfs_create_file("io", 0444, m->debugfs, m, &tpm_model_io_fops);
 	debugfs_create_file_unsafe("fault_no_latch", 0644, m->debugfs, m,
 				   &tpm_model_no_latch_fops);
 	debugfs_create_file_unsafe("fault_io", 0644, m->debugfs, m,

@@ -8,12 +8,14 @@
 : "${top:?}"
 total_passed=0
 total_failed=0
+total_skipped=0
 
 # run_guest NAME TARGET PATH SCRIPT TIMEOUT [ARGS...]: one guest run; adds
-# the result line "NAME: N passed, M failed" of its log to the totals.
+# the result line "NAME: N passed, M failed[, K skipped]" of its log to the
+# totals.
 # SCRIPT "-" runs the kselftest, whose KTAP totals line counts instead.
 run_guest() {
-	local name=$1 target=$2 path=$3 script=$4 timeout=$5 log line p f rc
+	local name=$1 target=$2 path=$3 script=$4 timeout=$5 log line p f s rc
 	: "${VM_LOGDIR:?}"
 	shift 5
 	log=$VM_LOGDIR/${target/:/-}-$path.log
@@ -40,7 +42,10 @@ run_guest() {
 		echo "$name: the guest passed, but vm.sh failed the run (kernel log problems: ${log#"$top"/}.problems)"
 		f=1
 	fi
+	s=0
+	[[ $line =~ ([0-9]+)\ skipped ]] && s=${BASH_REMATCH[1]}
 	total_passed=$((total_passed + p))
 	total_failed=$((total_failed + f))
+	total_skipped=$((total_skipped + s))
 }
 

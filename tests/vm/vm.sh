@@ -55,7 +55,9 @@
 # kselftest exits 0; 4 (everything skipped) means the driver did not bind.
 #
 # Environment: VM_KO (a pwm-imx-tpm.ko to boot instead of the tree's build),
-# VM_EXTRA_DIR (its files go to /vm/extra in the guest),
+# VM_EXTRA_DIR (its files go to /vm/extra in the guest), VM_EXTRA_SRC (C
+# files built static for the guest into /vm/extra/NAME), VM_QEMU_ARGS (more
+# QEMU options),
 # IMX_TPM_PWM_CACHE (default /var/cache/imx-tpm-pwm), VM_JOBS,
 # VM_MODEL_PARAMS (model module parameters on the model path), VM_TIMEOUT
 # (seconds per guest, default 900 for run, per-run values in the
@@ -279,8 +281,17 @@ busybox_bin() {
 
 # pwm-cdev for the guest, static; empty if it cannot be built for ARCH.
 cdev_bin() {
-	local arch=$1 out root cc f
-	out=$(deb_cache_dir)/vm/bin/pwm-cdev-$arch-$(sha256sum "$top/tests/pwm-cdev.c" | cut -c1-12)
+	static_bin "$1" "$top/tests/pwm-cdev.c"
+}
+
+# static_bin ARCH SRC: print the path of SRC (one C file) built as a static
+# ARCH binary, cached per source hash; nothing if it cannot be built (amd64
+# with the host's gcc, arm64 with the cross compiler and libc in the trixie
+# chroot, installed there when missing).
+static_bin() {
+	local arch=$1 src=$2 name out root cc
+	name=$(basename "$src" .c)
+	out=$(deb_cache_dir)/vm/bin/$name-$arch-$(sha256sum "$src" | cut -c1-12)
 	if [[ -x $out ]]; then
 		printf '%s\n' "$out"
 		return 0
@@ -288,22 +299,18 @@ cdev_bin() {
 	mkdir -p "${out%/*}"
 	case $arch in
 	amd64)
-		gcc -Wall -O2 -static -o "$out" "$top/tests/pwm-cdev.c" >&2 || return 0
+		gcc -Wall -O2 -static -o "$out" "$src" >&2 || return 0
 		;;
 	arm64)
-		root=$(deb_cache_dir)/chroot/trixie
-		cc=
-		for f in "$root"/usr/bin/aarch64-linux-gnu-gcc-[0-9]*; do
-			[[ $f =~ -gcc-[0-9]+$ ]] && cc=/usr/bin/${f##*/}
-		done
-		[[ -n $cc && -e $root/usr/aarch64-linux-gnu/lib/libc.a ]] || {
-			vm_log "note: no static aarch64 libc in the trixie chroot: no pwm-cdev for arm64"
+		root=$(deb_chroot trixie gcc-aarch64-linux-gnu libc6-dev-arm64-cross) || {
+			vm_log "note: no aarch64 cross compiler and libc in the trixie chroot: no $name for arm64"
 			return 0
 		}
-		cp "$top/tests/pwm-cdev.c" "$root/tmp/pwm-cdev.c"
-		deb_chroot_run "$root" "$cc" -Wall -O2 -static -o /tmp/pwm-cdev /tmp/pwm-cdev.c >&2 || return 0
-		mv "$root/tmp/pwm-cdev" "$out"
-		rm -f "$root/tmp/pwm-cdev.c"
+		cc=/usr/bin/aarch64-linux-gnu-gcc
+		cp "$src" "$root/tmp/$name.c"
+		deb_chroot_run "$root" "$cc" -Wall -O2 -static -o "/tmp/$name" "/tmp/$name.c" >&2 || return 0
+		mv "$root/tmp/$name" "$out"
+		rm -f "$root/tmp/$name.c"
 		;;
 	*) return 0 ;;
 	esac
@@ -366,6 +373,15 @@ make_initrd() {
 		mkdir -p "$r/vm/extra"
 		cp -a "$VM_EXTRA_DIR/." "$r/vm/extra/"
 	fi
+	# VM_EXTRA_SRC: C files, built static for the guest (/vm/extra/NAME)
+	local src bin
+	for src in ${VM_EXTRA_SRC:-}; do
+		# $arch: prepare's
+		bin=$(static_bin "$arch" "$src")
+		[[ -n $bin ]] || vm_die "could not build $src for $arch"
+		mkdir -p "$r/vm/extra"
+		cp "$bin" "$r/vm/extra/$(basename "$src" .c)"
+	done
 	[[ $path == dt-late ]] && cp "$KO_DIR/late-clk.ko" "$r/vm/"
 	if [[ $path == model ]]; then
 		cp "$KO_DIR/imx-tpm-model.ko" "$r/vm/"
@@ -691,6 +707,10 @@ prepare() {
 		make_dtb "$work" "$arch" "$RAM_MB" "$QEMU" "${QARGS[@]}"
 		qcmd+=(-dtb "$work/virt.dtb" -device "loader,addr=$(printf '0x%x' $((TPM_BASE + 4))),data=$PARAM_VALUE,data-len=4")
 	fi
+	# VM_QEMU_ARGS: more QEMU options (e.g. make bench's -icount)
+	local -a qextra=()
+	read -r -a qextra <<<"${VM_QEMU_ARGS:-}"
+	qcmd+=("${qextra[@]}")
 	{
 		printf 'TOKEN=%q\nKREL=%q\nIMG=%q\n' "$token" "$KREL" "$IMG_NAME $IMG_VER"
 		printf 'CONFIG=%q\n' "PWM=$(kconfig PWM) COMMON_CLK=$(kconfig COMMON_CLK) REGMAP_MMIO=$(kconfig REGMAP_MMIO) OF=$(kconfig OF) DEBUG_FS=$(kconfig DEBUG_FS)"
