@@ -27,7 +27,9 @@ KDIR ?= /lib/modules/$(KVER)/build
 IMX_TPM_PWM_CACHE ?= /var/cache/imx-tpm-pwm
 export IMX_TPM_PWM_CACHE
 
-TIERS := lint unit model-core matrix check-dtbo check-deb vm faults vm-debug check-e2e
+# vm-debug+check-e2e: the two run at the same time (each keeps about one
+# core busy; tests/run-tiers.sh)
+TIERS := lint unit model-core matrix check-dtbo check-deb vm faults vm-debug+check-e2e
 
 # make check runs the end-to-end check for one suite with a shorter
 # selftest (channels 0 and 5), to stay within CI's time; "make check-e2e"

@@ -1,7 +1,12 @@
 #!/bin/bash
-# Run test tiers (make targets) one after the other and add up their
-# results. Each tier ends with a line "<tier>: N passed, M failed"; a tier
-# that exits non-zero without such a line counts as one failure.
+# Run test tiers (make targets) and add up their results. Each tier ends
+# with a line "<tier>: N passed, M failed[, K skipped]"; a tier that exits
+# non-zero without such a line counts as one failure.
+#
+# usage: tests/run-tiers.sh TIER... where a TIER may be A+B+...: those
+# tiers run at the same time (tiers that keep one core busy each, on a
+# 2-core machine). The first one's output is shown as it runs, the others'
+# when they are done; every tier's output also goes to tests/logs/TIER.log.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,13 +18,9 @@ failed=0
 skipped=0
 summary=()
 
-for tier in "$@"; do
-	log=$logdir/$tier.log
-	start=$(date +%s)
-	echo "=== $tier"
-	make -s -C "$top" "$tier" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	secs=$(( $(date +%s) - start ))
+# result TIER RC SECS: add up the tier's result line
+result() {
+	local tier=$1 rc=$2 secs=$3 log=$logdir/$1.log line p f s
 	line=$(grep -E "^$tier: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
 	if [ -z "$line" ]; then
 		p=0 f=1 s=0
@@ -36,8 +37,46 @@ for tier in "$@"; do
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
-	summary+=("$(printf '%-8s %6d passed %4d failed %4d skipped %5ds  (log: %s)' \
+	summary+=("$(printf '%-9s %9d passed %4d failed %4d skipped %5ds  (log: %s)' \
 		"$tier" "$p" "$f" "$s" "$secs" "$log")")
+}
+
+# background TIER: run it with its output in its log only; its exit status
+# and time go to $logdir/.TIER.rc
+background() {
+	local tier=$1 start rc=0
+	start=$(date +%s)
+	make -s -C "$top" "$tier" >"$logdir/$tier.log" 2>&1 || rc=$?
+	echo "$rc $(($(date +%s) - start))" >"$logdir/.$tier.rc"
+}
+
+for group in "$@"; do
+	IFS=+ read -r -a tiers <<<"$group"
+	first=${tiers[0]}
+	others=("${tiers[@]:1}")
+	pids=()
+	for tier in "${others[@]}"; do
+		rm -f "$logdir/.$tier.rc"
+		background "$tier" &
+		pids+=($!)
+	done
+	start=$(date +%s)
+	if ((${#others[@]})); then
+		echo "=== $first (${others[*]} running at the same time; output when done)"
+	else
+		echo "=== $first"
+	fi
+	make -s -C "$top" "$first" 2>&1 | tee "$logdir/$first.log"
+	rc=${PIPESTATUS[0]}
+	result "$first" "$rc" $(($(date +%s) - start))
+	((${#pids[@]})) && wait "${pids[@]}"
+	for tier in "${others[@]}"; do
+		echo "=== $tier"
+		cat "$logdir/$tier.log"
+		read -r rc secs 2>/dev/null <"$logdir/.$tier.rc" || rc=1 secs=0
+		rm -f "$logdir/.$tier.rc"
+		result "$tier" "$rc" "$secs"
+	done
 done
 
 echo "=== summary"
