@@ -9,12 +9,13 @@
 #   diag TEXT           a "# TEXT" line
 #   result RC DESC      test point: "ok" if RC is 0, else "not ok"
 #   skip DESC REASON    test point skipped
-#   ktap_end NAME       totals, then "NAME: N passed, M failed"; the
-#                       status (0 if none failed)
+#   ktap_end NAME       totals, then "NAME: N passed, M failed[, K skipped]";
+#                       the status (0 if none failed)
 
 KTAP_N=0
 KTAP_PASSED=0
 KTAP_FAILED=0
+KTAP_SKIPPED=0
 
 ktap_plan() {
 	echo "KTAP version 1"
@@ -38,11 +39,16 @@ result() {
 
 skip() {
 	KTAP_N=$((KTAP_N + 1))
+	KTAP_SKIPPED=$((KTAP_SKIPPED + 1))
 	echo "ok $KTAP_N $1 # SKIP $2"
 }
 
 ktap_end() {
-	echo "# Totals: pass:$KTAP_PASSED fail:$KTAP_FAILED"
-	echo "$1: $KTAP_PASSED passed, $KTAP_FAILED failed"
+	echo "# Totals: pass:$KTAP_PASSED fail:$KTAP_FAILED skip:$KTAP_SKIPPED"
+	if [ "$KTAP_SKIPPED" -gt 0 ]; then
+		echo "$1: $KTAP_PASSED passed, $KTAP_FAILED failed, $KTAP_SKIPPED skipped"
+	else
+		echo "$1: $KTAP_PASSED passed, $KTAP_FAILED failed"
+	fi
 	[ "$KTAP_FAILED" = 0 ]
 }

@@ -29,7 +29,7 @@ run_guest() {
 		grep -vE '^# (vm\.sh|kernel config|modules in|pwm-cdev|timeout)' || true
 	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$log" 2>/dev/null | tail -n 1)
 	if [[ -z $line && $script == - ]]; then
-		line=$(sed -nE "s/^# Totals: pass:([0-9]+) fail:([0-9]+) .*/$name: \1 passed, \2 failed/p" "$log" | tail -n 1)
+		line=$(sed -nE "s/^# Totals: pass:([0-9]+) fail:([0-9]+) .* skip:([0-9]+) .*/$name: \1 passed, \2 failed, \3 skipped/p" "$log" | tail -n 1)
 	fi
 	if [[ -z $line ]]; then
 		echo "$name: no result from the guest (log: ${log#"$top"/})"

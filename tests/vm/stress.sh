@@ -59,5 +59,9 @@ case ${1:-} in
 	exit 2
 	;;
 esac
-echo "$tier: $total_passed passed, $total_failed failed"
+if ((total_skipped > 0)); then
+	echo "$tier: $total_passed passed, $total_failed failed, $total_skipped skipped"
+else
+	echo "$tier: $total_passed passed, $total_failed failed"
+fi
 ((total_failed == 0))
