@@ -40,5 +40,4 @@ VM_LOGDIR=$logroot/icount VM_QEMU_ARGS="-icount shift=$shift_,sleep=off" \
 echo "bench: wall-clock TCG timing"
 VM_LOGDIR=$logroot/wall VM_QEMU_ARGS='' \
 	run_guest bench "$target" model "$here/bench-guest.sh" 1800 -w "$@"
-echo "bench: $total_passed passed, $total_failed failed, $total_skipped skipped"
-((total_failed == 0))
+guest_totals bench

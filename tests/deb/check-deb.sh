@@ -347,6 +347,7 @@ e2e_prepare() {
 	local n=$1 k=$2 e=$work/e2e
 	rm -rf "$e"
 	mkdir -p "$e/x" "$work/$n/upper/tmp/standin"
+	cp "$here/e2e-checks.sh" "$e/x/"
 	cp "$here/builtin-standin/builtin-standin.c" "$here/builtin-standin/Kbuild" "$work/$n/upper/tmp/standin/"
 	check "e2e: builtin-standin.ko built for $k" ov_sh "$n" '
 		make -C /lib/modules/"$1"/build M=/tmp/standin modules >/tmp/standin/log 2>&1 ||

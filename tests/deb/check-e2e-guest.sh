@@ -24,20 +24,9 @@ token=$(cat "$state/token" 2>/dev/null)
 MOD=pwm-imx-tpm
 PKG=imx-tpm-pwm-dkms
 k=$(uname -r)
-pass=0
-fail=0
-
-t() {
-	name=$1
-	shift
-	if "$@"; then
-		echo "e2e: ok $name"
-		pass=$((pass + 1))
-	else
-		echo "e2e: FAIL $name"
-		fail=$((fail + 1))
-	fi
-}
+# t NAME CMD...
+# shellcheck source=e2e-checks.sh source-path=SCRIPTDIR
+. /usr/local/lib/e2e-checks.sh
 # as USER SCRIPT: run a shell script as USER, with the groups a login gives.
 as() {
 	runuser -u "$1" -- /bin/sh -c "$2"

@@ -176,6 +176,7 @@ e2e_configure() {
 	echo "$token" >"$r/var/lib/e2e/token"
 	echo "${CHECK_E2E_SELFTEST_ARGS:--S -q}" >"$r/var/lib/e2e/selftest-args"
 	install -m 755 "$here/check-e2e-guest.sh" "$r/usr/local/sbin/e2e-check"
+	install -D -m 644 "$here/e2e-checks.sh" "$r/usr/local/lib/e2e-checks.sh"
 	cat >"$r/etc/systemd/system/e2e-check.service" <<'EOF'
 [Unit]
 Description=imx-tpm-pwm end-to-end check (tests/deb/check-e2e-guest.sh)

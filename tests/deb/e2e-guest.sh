@@ -7,19 +7,9 @@
 # shellcheck disable=SC2016 # the scripts run by "as" expand in their own shell
 
 x=/vm/extra
-pass=0
-fail=0
-t() {
-	name=$1
-	shift
-	if "$@"; then
-		echo "e2e: ok $name"
-		pass=$((pass + 1))
-	else
-		echo "e2e: FAIL $name"
-		fail=$((fail + 1))
-	fi
-}
+# t NAME CMD...
+# shellcheck source=e2e-checks.sh source-path=SCRIPTDIR
+. "$x/e2e-checks.sh"
 # as USER SCRIPT: run a shell script as USER (uid and primary group from
 # /etc/passwd, as a login would give them).
 as() {

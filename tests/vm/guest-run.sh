@@ -49,3 +49,14 @@ run_guest() {
 	total_skipped=$((total_skipped + s))
 }
 
+
+# guest_totals NAME: print "NAME: N passed, M failed[, K skipped]" of the
+# totals; status 0 if none failed.
+guest_totals() {
+	if ((total_skipped > 0)); then
+		echo "$1: $total_passed passed, $total_failed failed, $total_skipped skipped"
+	else
+		echo "$1: $total_passed passed, $total_failed failed"
+	fi
+	((total_failed == 0))
+}

@@ -59,9 +59,4 @@ case ${1:-} in
 	exit 2
 	;;
 esac
-if ((total_skipped > 0)); then
-	echo "$tier: $total_passed passed, $total_failed failed, $total_skipped skipped"
-else
-	echo "$tier: $total_passed passed, $total_failed failed"
-fi
-((total_failed == 0))
+guest_totals "$tier"
