@@ -3,38 +3,110 @@
  * Glue for building pwm-imx-tpm.c, written against the current PWM API,
  * on older kernels (5.10 and later). Nothing here is needed upstream.
  *
- * Kernel version tests belong here and nowhere else; where a feature can be
- * tested directly (a macro the newer API defines), that is done instead.
+ * What a kernel has is decided by feature, never by its version number:
+ * stable and vendor kernels backport APIs. Either a macro that the API
+ * itself defines is tested, or src/probe.sh has compiled a probe
+ * (src/probes/NAME.c) against the kernel's headers and recorded the result
+ * as PWM_IMX_TPM_HAVE_NAME (0 or 1) in pwm-imx-tpm-features.h.
  */
 #ifndef _PWM_IMX_TPM_COMPAT_H
 #define _PWM_IMX_TPM_COMPAT_H
 
+#include <linux/clk.h>
 #include <linux/device.h>
 #include <linux/module.h>
+#include <linux/platform_device.h>
 #include <linux/pm.h>
 #include <linux/pwm.h>
+#include <linux/regmap.h>
 #include <linux/slab.h>
-#include <linux/version.h>
+#include <linux/spinlock.h>
+
+#include "pwm-imx-tpm-features.h"
 
 /*
- * regmap_config.use_raw_spinlock arrived in 5.17. Before, MMIO regmaps use
- * a spinlock_t (fast_io), which does not sleep except on PREEMPT_RT.
+ * Without regmap_config.use_raw_spinlock an MMIO regmap locks a spinlock_t,
+ * which sleeps on PREEMPT_RT; the driver accesses registers with interrupts
+ * disabled. Give regmap a raw spinlock through its lock callbacks instead:
+ * the driver's ".use_raw_spinlock = true" becomes ".lock = ...,
+ * .unlock = ..., .lock_arg = ..., .fast_io = true". All TPMs share the
+ * lock; it is held for one register access at a time.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 17, 0)
-#define use_raw_spinlock	fast_io
+#if !PWM_IMX_TPM_HAVE_REGMAP_RAW_SPINLOCK
+struct compat_regmap_lock {
+	raw_spinlock_t lock;
+	unsigned long flags;
+};
+
+static struct compat_regmap_lock compat_regmap_lock_data = {
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(compat_regmap_lock_data.lock),
+};
+
+static void compat_regmap_lock(void *arg)
+	__acquires(&compat_regmap_lock_data.lock)
+{
+	struct compat_regmap_lock *l = arg;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->flags = flags;
+}
+
+static void compat_regmap_unlock(void *arg)
+	__releases(&compat_regmap_lock_data.lock)
+{
+	struct compat_regmap_lock *l = arg;
+
+	raw_spin_unlock_irqrestore(&l->lock, l->flags);
+}
+
+#define use_raw_spinlock						\
+	lock = compat_regmap_lock,					\
+	.unlock = compat_regmap_unlock,					\
+	.lock_arg = &compat_regmap_lock_data,				\
+	.fast_io
 #endif
 
-/* 6.13 takes the namespace as a string; earlier kernels stringify it */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#if !PWM_IMX_TPM_HAVE_DEVM_CLK_GET_ENABLED
+static void compat_clk_disable_unprepare(void *clk)
+{
+	clk_disable_unprepare(clk);
+}
+
+static inline struct clk *compat_devm_clk_get_enabled(struct device *dev,
+						      const char *id)
+{
+	struct clk *clk = devm_clk_get(dev, id);
+	int ret;
+
+	if (IS_ERR(clk))
+		return clk;
+
+	ret = clk_prepare_enable(clk);
+	if (ret)
+		return ERR_PTR(ret);
+
+	ret = devm_add_action_or_reset(dev, compat_clk_disable_unprepare, clk);
+	if (ret)
+		return ERR_PTR(ret);
+
+	return clk;
+}
+
+#define devm_clk_get_enabled	compat_devm_clk_get_enabled
+#endif
+
+/* Before, MODULE_IMPORT_NS() took an identifier and made the string */
+#if !PWM_IMX_TPM_HAVE_MODULE_IMPORT_NS_STRING
 #undef MODULE_IMPORT_NS
 #define MODULE_IMPORT_NS(ns)	MODULE_INFO(import_ns, ns)
 #endif
 
 /*
- * DEFINE_SIMPLE_DEV_PM_OPS arrived in 5.17 with a "static" inside, which
- * 5.18 dropped; some 5.10 LTS kernels have the 5.17 form, others none.
+ * DEFINE_SIMPLE_DEV_PM_OPS first had a "static" inside (5.17, and the form
+ * some stable kernels carry), and older kernels have none.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 18, 0)
+#if !PWM_IMX_TPM_HAVE_SIMPLE_DEV_PM_OPS
 #undef DEFINE_SIMPLE_DEV_PM_OPS
 #define DEFINE_SIMPLE_DEV_PM_OPS(name, suspend_fn, resume_fn)		\
 	const struct dev_pm_ops name = {				\
@@ -45,18 +117,18 @@
 #define pm_sleep_ptr(_ptr)	(IS_ENABLED(CONFIG_PM_SLEEP) ? (_ptr) : NULL)
 #endif
 
-/*
- * Since 6.7 pwmchip_add() is a macro that records THIS_MODULE as the
- * chip's owner; before, the owner was given in pwm_ops.
- */
-#ifdef pwmchip_add
-#define COMPAT_PWM_OPS_OWNER
-#else
+/* Until pwmchip_add() recorded it, the owner was given in pwm_ops */
+#if PWM_IMX_TPM_HAVE_PWM_OPS_OWNER
 #define COMPAT_PWM_OPS_OWNER	.owner = THIS_MODULE,
+#else
+#define COMPAT_PWM_OPS_OWNER
 #endif
 
-/* Before 6.1 .get_state returned void */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+/* .get_state used to return void */
+#if PWM_IMX_TPM_HAVE_PWM_OPS_GET_STATE_INT
+#define COMPAT_GET_STATE(fn)	fn
+#define DEFINE_COMPAT_GET_STATE(fn)
+#else
 #define COMPAT_GET_STATE(fn)	fn##_void
 #define DEFINE_COMPAT_GET_STATE(fn)					\
 	static void fn##_void(struct pwm_chip *chip,			\
@@ -65,16 +137,22 @@
 	{								\
 		fn(chip, pwm, state);					\
 	}
-#else
-#define COMPAT_GET_STATE(fn)	fn
-#define DEFINE_COMPAT_GET_STATE(fn)
 #endif
 
 /*
- * Before 6.9 the driver embedded struct pwm_chip itself. Emulate
- * devm_pwmchip_alloc() with the private data placed behind the chip.
+ * The waveform callbacks came before their size limit was public: the
+ * core of 6.13 to 6.16 refuses a chip whose sizeof_wfhw exceeds its
+ * private WFHWSIZE, 20 bytes, the value PWM_WFHWSIZE has since.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+#if PWM_IMX_TPM_HAVE_PWM_OPS_WAVEFORM && !defined(PWM_WFHWSIZE)
+#define PWM_WFHWSIZE	20
+#endif
+
+/*
+ * Without devm_pwmchip_alloc() the driver embeds struct pwm_chip itself:
+ * emulate it, with the private data placed behind the chip.
+ */
+#if !PWM_IMX_TPM_HAVE_DEVM_PWMCHIP_ALLOC
 struct compat_pwm_chip {
 	struct pwm_chip chip;
 	unsigned long priv[] __aligned(ARCH_KMALLOC_MINALIGN);
@@ -92,9 +170,11 @@ compat_devm_pwmchip_alloc(struct device *parent, unsigned int npwm,
 
 	c->chip.dev = parent;
 	c->chip.npwm = npwm;
+#if PWM_IMX_TPM_HAVE_PWM_CHIP_BASE
 	c->chip.base = -1;
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
-	/* 5.10 does not read #pwm-cells itself */
+#endif
+#if PWM_IMX_TPM_HAVE_PWM_CHIP_OF_PWM_N_CELLS
+	/* the binding has three cells; 5.10 does not read #pwm-cells */
 	c->chip.of_xlate = of_pwm_xlate_with_flags;
 	c->chip.of_pwm_n_cells = 3;
 #endif
@@ -118,8 +198,7 @@ static inline struct device *compat_pwmchip_parent(const struct pwm_chip *chip)
 #define pwmchip_parent compat_pwmchip_parent
 #endif
 
-/* devm_pwmchip_add() arrived in 5.14 */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 14, 0)
+#if !PWM_IMX_TPM_HAVE_DEVM_PWMCHIP_ADD
 static void compat_pwmchip_remove(void *chip)
 {
 	pwmchip_remove(chip);

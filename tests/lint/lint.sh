@@ -21,14 +21,9 @@ result() {
 
 # checkpatch
 if checkpatch=$(tests/lint/get-checkpatch.sh); then
-	for f in src/*.c src/*.h; do
-		# The compat header is the one place where kernel versions
-		# are compared; it is not part of an upstream submission.
-		ignore=
-		[ "$f" = src/pwm-imx-tpm-compat.h ] &&
-			ignore=--ignore=LINUX_VERSION_CODE,CONSTANT_COMPARISON
+	for f in src/*.c src/*.h src/probes/*.c; do
 		out=$(perl "$checkpatch" --strict --no-tree --no-summary \
-			--terse --show-types $ignore -f "$f" 2>&1)
+			--terse --show-types -f "$f" 2>&1)
 		[ -n "$out" ] && printf '%s\n' "$out"
 		[ -z "$out" ]
 		result $? "checkpatch --strict $f"
@@ -63,6 +58,11 @@ deb=${deb#*:}
 deb=${deb%-*}
 [ -n "$deb" ] && [ "$ver" = "$deb" ]
 result $? "debian/changelog upstream version (${deb:-none}) = VERSION ($ver)"
+
+# API differences are decided by probes (src/probe.sh), not by version
+# numbers: no LINUX_VERSION_CODE or KERNEL_VERSION in the module's source
+! grep -n 'LINUX_VERSION_CODE\|KERNEL_VERSION\|linux/version\.h' src/*.c src/*.h src/probes/*.c
+result $? "no kernel version tests in src/"
 
 echo "lint: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
