@@ -5,6 +5,9 @@
 #   make                 build for the running kernel (or KDIR=/path/to/build)
 #   make check           install what is needed, run every test tier
 #   make lint | unit | model-core | matrix | vm
+#   make shapes          build against the API shapes of kernels Debian does
+#                        not ship (5.15, 6.6 to 6.11, 6.13 to 6.16, and point
+#                        releases before a backport; tests/shapes/README.md)
 #   make stress | stress-short   stress of the driver in a guest with the model
 #   make dtbo            build the devicetree overlays (dts-overlays/*.dtbo)
 #   make check-dtbo      apply them to the i.MX7ULP boards' DTBs and check them
@@ -29,7 +32,7 @@ export IMX_TPM_PWM_CACHE
 
 # vm-debug+check-e2e: the two run at the same time (each keeps about one
 # core busy; tests/run-tiers.sh)
-TIERS := lint unit model-core matrix check-dtbo check-deb vm faults vm-debug+check-e2e
+TIERS := lint unit model-core matrix shapes check-dtbo check-deb vm faults vm-debug+check-e2e
 
 # make check runs the end-to-end check for one suite with a shorter
 # selftest (channels 0 and 5), to stay within CI's time; "make check-e2e"
@@ -37,7 +40,7 @@ TIERS := lint unit model-core matrix check-dtbo check-deb vm faults vm-debug+che
 check: export CHECK_E2E_SUITES ?= trixie
 check: export CHECK_E2E_SELFTEST_ARGS ?= -S -q -C 0,5
 
-.PHONY: all modules clean deps check lint unit model-core matrix vm vm-debug stress faults bench \
+.PHONY: all modules clean deps check lint unit model-core matrix shapes vm vm-debug stress faults bench \
 	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools deb check-deb check-e2e
 
 all: modules
@@ -110,6 +113,9 @@ model-core:
 
 matrix:
 	tests/matrix/matrix.sh "$(CURDIR)"
+
+shapes:
+	tests/shapes/shapes.sh "$(CURDIR)"
 
 vm:
 	tests/vm/vm.sh matrix
