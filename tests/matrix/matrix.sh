@@ -5,15 +5,30 @@
 #
 # usage: tests/matrix/matrix.sh SRCDIR [ARCH:SERIES...]
 #   SRCDIR  the module source tree (with its Kbuild), e.g. "$(CURDIR)"
-#   ARCH:SERIES  targets, e.g. amd64:6.1 armhf:6.12 (default: $MATRIX, else
-#           all of: amd64:5.10 amd64:6.1 amd64:6.12 amd64:7.3 armhf:5.10
-#           armhf:6.1 armhf:6.12 arm64:6.1 arm64:6.12 arm64:7.3)
+#   ARCH:SERIES  targets, e.g. amd64:6.1 armhf:6.12 amd64:6.12-rt (default:
+#           $MATRIX, else all of: amd64:5.10 amd64:6.1 amd64:6.12 amd64:7.3
+#           armhf:5.10 armhf:6.1 armhf:6.12 arm64:6.1 arm64:6.12 arm64:7.3
+#           armhf:5.10-rt armhf:6.1-rt arm64:6.12-rt amd64:6.12-rt)
+#           SERIES-rt is Debian's PREEMPT_RT flavour of SERIES (rt-armmp,
+#           rt-arm64, rt-amd64; tests/lib/kernels.sh).
 #
 # How it works:
 # - Series -> suite: 5.10 bullseye, 6.1 bookworm, 6.12 trixie, 7.3
 #   trixie-backports. The newest linux-headers-<series>.*-<flavour> package is
 #   looked up in the suite's index (plus its -security pocket when that index
 #   can be fetched) at run time; nothing is pinned.
+# - rt targets: the headers of the rt flavour depend on their own -common-rt
+#   package. The configuration the module was built against must have
+#   CONFIG_PREEMPT_RT (and that of the other targets must not): both
+#   flavours share kbuild, compiler and suite, so a build against the wrong
+#   flavour's headers would otherwise pass unnoticed. vermagic alone cannot
+#   tell: its preemption word is "preempt_rt" only without
+#   CONFIG_PREEMPT_BUILD (include/linux/vermagic.h). Since 6.12, PREEMPT_RT
+#   is an option on top of the full or lazy preemption model, which sets
+#   PREEMPT_BUILD, so Debian's 6.12 rt modules say "preempt" like those of
+#   the ordinary amd64 flavour (6.1 rt: "preempt_rt"). So the table's
+#   "preempt" column is the headers' preemption model, and the vermagic must
+#   carry the word that configuration gives.
 # - Each header package depends on the gcc it was built with (gcc-N,
 #   gcc-N-for-host or linux-compiler-gcc-N-<arch>). The build runs inside a
 #   debootstrap chroot of the suite (trixie-backports: trixie) that has gcc-N
@@ -51,7 +66,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../lib/kernels.sh"
 DEB_LOG_PREFIX=matrix
 
-DEFAULT_MATRIX="amd64:5.10 amd64:6.1 amd64:6.12 amd64:7.3 armhf:5.10 armhf:6.1 armhf:6.12 arm64:6.1 arm64:6.12 arm64:7.3"
+# The rt targets: one per architecture, each on a series whose ordinary
+# flavour is built too (armhf on 6.1, the oldest kernel Debian ships an rt
+# armmp for that boots under QEMU's virt machine as armmp does; arm64 and
+# amd64 on 6.12, where PREEMPT_RT is mainline).
+DEFAULT_MATRIX="amd64:5.10 amd64:6.1 amd64:6.12 amd64:7.3 armhf:5.10 armhf:6.1 armhf:6.12 arm64:6.1 arm64:6.12 arm64:7.3 armhf:5.10-rt armhf:6.1-rt arm64:6.12-rt amd64:6.12-rt"
 STATE=/var/lib/imx-tpm-pwm # inside each chroot
 LIBDIR=/usr/lib/imx-tpm-pwm # inside each chroot
 SPARSE_SUITE=${MATRIX_SPARSE_SUITE:-sid}
@@ -139,10 +158,11 @@ resolve_target() {
 		fail_target "$t" "unknown kernel series $series"
 		return 0
 	}
-	flav=$(arch_flavour "$arch") || {
+	flav=$(arch_flavour "$arch" "$(series_variant "$series")") || {
 		fail_target "$t" "unknown architecture $arch"
 		return 0
 	}
+	series=$(series_base "$series")
 	if [[ -e $run/noindex.$suite-$arch || -e $run/noindex.$suite-amd64 ]]; then
 		fail_target "$t" "the $suite index ($arch and amd64) could not be fetched; see the error above"
 		return 0
@@ -154,7 +174,8 @@ resolve_target() {
 	}
 	read -r hdr hver <<<"$found"
 	deps=$(deb_field "$suite" "$arch" "$hdr" "$hver" Depends)
-	read -r cname cop cver < <(dep_entry "$deps" '^linux-headers-.*-common$') || {
+	# (-common-rt for the rt flavour)
+	read -r cname cop cver < <(dep_entry "$deps" '^linux-headers-.*-common(-rt)?$') || {
 		fail_target "$t" "$hdr=$hver: no -common package in Depends: $deps"
 		return 0
 	}
@@ -206,6 +227,7 @@ resolve_target() {
 		printf 'T_AKBUILD[%q]=%q\n' "$t" "$akv"
 		printf 'T_GCC[%q]=%q\n' "$t" "${gcc#gcc-}"
 		printf 'T_KDEPS[%q]=%q\n' "$t" "$kdeps"
+		printf 'T_RT[%q]=%q\n' "$t" "$(series_variant "${t#*:}")"
 	} >"$run/resolved.$t"
 }
 
@@ -433,10 +455,39 @@ prepare_chroot() {
 	fi
 }
 
-# Build one target; record "PASS|FAIL<TAB>vermagic" and the reasons.
+# preempt_model AUTOCONF_H: the preemption model of a kernel configuration
+# (rt, dynamic, full, lazy, voluntary, none); rt first: since 6.12 it comes
+# on top of one of the others.
+preempt_model() {
+	local h=$1 o m
+	[[ -s $h ]] || {
+		echo '?'
+		return 0
+	}
+	for o in PREEMPT_RT:rt PREEMPT_DYNAMIC:dynamic PREEMPT:full PREEMPT_LAZY:lazy PREEMPT_VOLUNTARY:voluntary; do
+		if grep -qx "#define CONFIG_${o%%:*} 1" "$h"; then
+			m=${o#*:}
+			break
+		fi
+	done
+	echo "${m:-none}"
+}
+
+# vermagic_preempt AUTOCONF_H: the preemption word that configuration puts
+# into vermagic (include/linux/vermagic.h), or nothing.
+vermagic_preempt() {
+	if grep -qx '#define CONFIG_PREEMPT_BUILD 1' "$1"; then
+		echo preempt
+	elif grep -qx '#define CONFIG_PREEMPT_RT 1' "$1"; then
+		echo preempt_rt
+	fi
+}
+
+# Build one target; record "PASS|FAIL<TAB>preemption model<TAB>vermagic" and
+# the reasons.
 build_target() {
 	local t=$1 arch=${1%%:*} krel=${T_KREL[$1]} n=${T_GCC[$1]} root bdir log cross
-	local rc=0 issues ko vermagic check
+	local rc=0 issues ko vermagic check autoconf model word
 	local -a args kos
 	root=$(deb_cache_dir)/chroot/${T_CHROOT[$t]}
 	bdir=/build/$krel
@@ -463,6 +514,10 @@ build_target() {
 	issues=$(grep -nE '(^|[[:space:]:])(warning|error):|^(WARNING|ERROR|FATAL)[: ]|^[^[:space:]]*(Makefile|Kbuild)[^[:space:]:]*:[0-9]+: |^make(\[[0-9]+\])?: ' "$log" |
 		grep -vE '^[0-9]+:make(\[[0-9]+\])?: (Entering|Leaving) directory' || true)
 	mapfile -t kos < <(cd "$root$bdir" && find . -name '*.ko' | sort)
+	# the configuration the module was compiled against
+	autoconf=$root/usr/src/linux-headers-$krel/include/generated/autoconf.h
+	model=$(preempt_model "$autoconf")
+	word=$(vermagic_preempt "$autoconf")
 	vermagic='-'
 	if ((${#kos[@]})); then
 		ko=${kos[0]#./}
@@ -478,12 +533,26 @@ build_target() {
 		if ((${#kos[@]})) && [[ $vermagic != "$krel "* ]]; then
 			printf 'vermagic "%s" does not start with "%s "\n' "$vermagic" "$krel"
 		fi
+		# an rt target is built against PREEMPT_RT headers, and only an
+		# rt target; its vermagic carries the preemption word of those
+		# headers (see the top: "preempt" on 6.12 rt, "preempt_rt" on 6.1)
+		if [[ -n ${T_RT[$t]} && $model != rt ]]; then
+			printf 'an rt target, but its headers have no CONFIG_PREEMPT_RT (%s)\n' "$autoconf"
+		elif [[ -z ${T_RT[$t]} && $model == rt ]]; then
+			printf 'not an rt target, but its headers have CONFIG_PREEMPT_RT (%s)\n' "$autoconf"
+		fi
+		if ((${#kos[@]})) && [[ -n $word && " $vermagic " != *" $word "* ]]; then
+			printf 'vermagic "%s" lacks "%s", which its headers give (preemption model %s)\n' \
+				"$vermagic" "$word" "$model"
+		elif ((${#kos[@]})) && [[ $model != rt && " $vermagic " == *" preempt_rt "* ]]; then
+			printf 'vermagic "%s" says preempt_rt, but the headers are not PREEMPT_RT\n' "$vermagic"
+		fi
 	} >"$run/why.$t"
 	if [[ -s $run/why.$t ]]; then
 		printf 'build log: %s\n' "$log" >>"$run/why.$t"
-		printf 'FAIL\t%s\n' "${vermagic:--}" >"$run/res.$t"
+		printf 'FAIL\t%s\t%s\n' "$model" "${vermagic:--}" >"$run/res.$t"
 	else
-		printf 'PASS\t%s\n' "$vermagic" >"$run/res.$t"
+		printf 'PASS\t%s\t%s\n' "$model" "$vermagic" >"$run/res.$t"
 	fi
 }
 
@@ -528,7 +597,7 @@ main() {
 
 	# 2. Resolve versions.
 	declare -gA T_SUITE=() T_CHROOT=() T_KREL=() T_HDR=() T_COMMON=() T_KBUILD=() \
-		T_AKBUILD=() T_GCC=() T_KDEPS=()
+		T_AKBUILD=() T_GCC=() T_KDEPS=() T_RT=()
 	for t in "${TARGETS[@]}"; do
 		resolve_target "$t" &
 	done
@@ -571,26 +640,26 @@ main() {
 	wait || true
 
 	# 5. Report.
-	local passed=0 failed=0 result vermagic krel
+	local passed=0 failed=0 result model vermagic krel
 	for t in "${TARGETS[@]}"; do
 		if [[ -e $run/fail.$t ]]; then
 			cp "$run/fail.$t" "$run/why.$t"
-			printf 'FAIL\t-\n' >"$run/res.$t"
+			printf 'FAIL\t-\t-\n' >"$run/res.$t"
 		elif [[ ! -s $run/res.$t ]]; then
 			echo "the build job ended without a result" >"$run/why.$t"
-			printf 'FAIL\t-\n' >"$run/res.$t"
+			printf 'FAIL\t-\t-\n' >"$run/res.$t"
 		fi
-		IFS=$'\t' read -r result vermagic <"$run/res.$t"
+		IFS=$'\t' read -r result model vermagic <"$run/res.$t"
 		if [[ $result != PASS ]]; then
 			printf '\n--- %s (%s) ---\n' "$t" "${T_KREL[$t]:-?}" >&2
 			head -n 60 "$run/why.$t" >&2
 		fi
 	done
-	printf '\n%-24s %-6s %-7s %s\n' kernel arch result vermagic
+	printf '\n%-24s %-6s %-7s %-9s %s\n' kernel arch result preempt vermagic
 	for t in "${TARGETS[@]}"; do
-		IFS=$'\t' read -r result vermagic <"$run/res.$t"
+		IFS=$'\t' read -r result model vermagic <"$run/res.$t"
 		krel=${T_KREL[$t]:-"${t#*:} (?)"}
-		printf '%-24s %-6s %-7s %s\n' "$krel" "${t%%:*}" "$result" "$vermagic"
+		printf '%-24s %-6s %-7s %-9s %s\n' "$krel" "${t%%:*}" "$result" "$model" "$vermagic"
 		if [[ $result == PASS ]]; then
 			passed=$((passed + 1))
 		else

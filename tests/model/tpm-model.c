@@ -172,6 +172,36 @@ static int tpm_model_reg_write(void *context, unsigned int reg,
 	return ret;
 }
 
+/*
+ * regmap's own lock, held around each access and read-modify-write. With
+ * just .fast_io it would be a spinlock_t, which sleeps on PREEMPT_RT, and
+ * the driver takes it with interrupts disabled: a raw spinlock, as the
+ * driver gives its own MMIO regmap (.use_raw_spinlock, which 5.10 lacks;
+ * these callbacks work on every kernel). One model device, one lock.
+ */
+static struct {
+	raw_spinlock_t lock;
+	unsigned long flags;
+} tpm_model_map_lock = {
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(tpm_model_map_lock.lock),
+};
+
+static void tpm_model_regmap_lock(void *arg)
+	__acquires(&tpm_model_map_lock.lock)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&tpm_model_map_lock.lock, flags);
+	tpm_model_map_lock.flags = flags;
+}
+
+static void tpm_model_regmap_unlock(void *arg)
+	__releases(&tpm_model_map_lock.lock)
+{
+	raw_spin_unlock_irqrestore(&tpm_model_map_lock.lock,
+				   tpm_model_map_lock.flags);
+}
+
 static const struct regmap_config tpm_model_regmap_config = {
 	.reg_bits = 32,
 	.val_bits = 32,
@@ -179,6 +209,8 @@ static const struct regmap_config tpm_model_regmap_config = {
 	.max_register = TPM_REG_MAX,
 	.reg_read = tpm_model_reg_read,
 	.reg_write = tpm_model_reg_write,
+	.lock = tpm_model_regmap_lock,
+	.unlock = tpm_model_regmap_unlock,
 	.fast_io = true,
 	.cache_type = REGCACHE_NONE,
 };
