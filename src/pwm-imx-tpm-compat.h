@@ -232,6 +232,16 @@ static inline int compat_platform_driver_register(struct platform_driver *drv)
 		return -EBUSY;
 	}
 
+#if !PWM_IMX_TPM_HAVE_PWMCHIP_REMOVE_VOID
+	/*
+	 * pwmchip_remove() refuses (-EBUSY) while a consumer holds a PWM,
+	 * and the chip stays registered with its driver data freed. Such a
+	 * consumer holds the module too, so only an unbind through sysfs
+	 * gets there: do not offer it.
+	 */
+	drv->driver.suppress_bind_attrs = true;
+#endif
+
 	return platform_driver_register(drv);
 }
 

@@ -99,11 +99,19 @@ struct pwm_imx_tpm {
 	struct clk *clk;
 	u32 rate;
 	unsigned int width;
+	/*
+	 * Channels requested by a user. Changed with atomic bit operations,
+	 * not under @lock: the core calls .request and .free under its
+	 * global lock, which must not wait for a change of another channel.
+	 */
+	unsigned long requested;
 	/* serialises register sequences and protects the masks below */
 	struct mutex lock;
-	unsigned long requested;
 	unsigned long enabled;
-	/* polarity last requested, for channels that are disabled */
+	/*
+	 * Polarity last requested, for channels that are disabled; read
+	 * without @lock
+	 */
 	unsigned long inversed;
 };
 
@@ -119,6 +127,12 @@ static u32 pwm_imx_tpm_mask(const struct pwm_imx_tpm *tpm)
 	return (u32)(BIT_ULL(tpm->width) - 1);
 }
 
+/*
+ * The channel's setting, from the registers. Without the driver's lock: the
+ * core reads a channel when it is requested, under its global lock, and
+ * that must not wait for a change of another channel that sleeps until
+ * the period ends.
+ */
 static int pwm_imx_tpm_read(struct pwm_imx_tpm *tpm, unsigned int ch,
 			    struct pwm_imx_tpm_wfhw *wfhw)
 {
@@ -145,7 +159,7 @@ static int pwm_imx_tpm_read(struct pwm_imx_tpm *tpm, unsigned int ch,
 	if (els)
 		wfhw->inversed = els == PWM_IMX_TPM_CnSC_ELS_INVERSED;
 	else
-		wfhw->inversed = tpm->inversed & BIT(ch);
+		wfhw->inversed = test_bit(ch, &tpm->inversed);
 
 	return 0;
 }
@@ -482,7 +496,7 @@ static int pwm_imx_tpm_write_locked(struct pwm_imx_tpm *tpm, unsigned int ch,
 				    const struct pwm_imx_tpm_wfhw *wfhw)
 {
 	const struct imx_tpm_pwm_hw *hw = &wfhw->hw;
-	unsigned long others = (tpm->requested | tpm->enabled) & ~BIT(ch);
+	unsigned long others = READ_ONCE(tpm->requested) | tpm->enabled;
 	bool enabled = tpm->enabled & BIT(ch);
 	struct pwm_imx_tpm_wfhw cur;
 	u32 cnsc;
@@ -504,6 +518,7 @@ static int pwm_imx_tpm_write_locked(struct pwm_imx_tpm *tpm, unsigned int ch,
 		return -EBUSY;
 
 	/* the counter is shared by all channels */
+	others &= ~BIT(ch);
 	if (others && (cur.hw.ps != hw->ps || cur.hw.mod != hw->mod))
 		return -EBUSY;
 
@@ -528,10 +543,7 @@ static int pwm_imx_tpm_write_locked(struct pwm_imx_tpm *tpm, unsigned int ch,
 
 	tpm->enabled |= BIT(ch);
 out:
-	if (wfhw->inversed)
-		tpm->inversed |= BIT(ch);
-	else
-		tpm->inversed &= ~BIT(ch);
+	assign_bit(ch, &tpm->inversed, wfhw->inversed);
 
 	return 0;
 }
@@ -552,9 +564,7 @@ static int pwm_imx_tpm_request(struct pwm_chip *chip, struct pwm_device *pwm)
 {
 	struct pwm_imx_tpm *tpm = pwmchip_get_drvdata(chip);
 
-	mutex_lock(&tpm->lock);
-	tpm->requested |= BIT(pwm->hwpwm);
-	mutex_unlock(&tpm->lock);
+	set_bit(pwm->hwpwm, &tpm->requested);
 
 	return 0;
 }
@@ -563,9 +573,7 @@ static void pwm_imx_tpm_free(struct pwm_chip *chip, struct pwm_device *pwm)
 {
 	struct pwm_imx_tpm *tpm = pwmchip_get_drvdata(chip);
 
-	mutex_lock(&tpm->lock);
-	tpm->requested &= ~BIT(pwm->hwpwm);
-	mutex_unlock(&tpm->lock);
+	clear_bit(pwm->hwpwm, &tpm->requested);
 }
 
 #ifdef PWM_WFHWSIZE
@@ -586,7 +594,7 @@ static int pwm_imx_tpm_round_waveform_tohw(struct pwm_chip *chip,
 	int ret;
 
 	*wfhw = (struct pwm_imx_tpm_wfhw){
-		.inversed = tpm->inversed & BIT(pwm->hwpwm),
+		.inversed = test_bit(pwm->hwpwm, &tpm->inversed),
 	};
 
 	if (!wf->period_length_ns)
@@ -646,14 +654,7 @@ static int pwm_imx_tpm_round_waveform_fromhw(struct pwm_chip *chip,
 static int pwm_imx_tpm_read_waveform(struct pwm_chip *chip,
 				     struct pwm_device *pwm, void *_wfhw)
 {
-	struct pwm_imx_tpm *tpm = pwmchip_get_drvdata(chip);
-	int ret;
-
-	mutex_lock(&tpm->lock);
-	ret = pwm_imx_tpm_read(tpm, pwm->hwpwm, _wfhw);
-	mutex_unlock(&tpm->lock);
-
-	return ret;
+	return pwm_imx_tpm_read(pwmchip_get_drvdata(chip), pwm->hwpwm, _wfhw);
 }
 
 static int pwm_imx_tpm_write_waveform(struct pwm_chip *chip,
@@ -693,9 +694,7 @@ static int pwm_imx_tpm_get_state(struct pwm_chip *chip,
 	struct pwm_imx_tpm_wfhw wfhw;
 	int ret;
 
-	mutex_lock(&tpm->lock);
 	ret = pwm_imx_tpm_read(tpm, pwm->hwpwm, &wfhw);
-	mutex_unlock(&tpm->lock);
 	if (ret)
 		return ret;
 

@@ -1918,6 +1918,105 @@ test_glitch() {
 	ch_unexport
 }
 
+# centiseconds since boot
+now_cs() {
+	read -r _nc_u _nc_rest </proc/uptime
+	_nc_s=${_nc_u%.*}
+	_nc_f=${_nc_u#*.}
+	NOW_CS=$((_nc_s * 100 + 1${_nc_f} - 100))
+}
+
+# A change of a running channel sleeps until the period ends. The core
+# calls .request (export) under its global lock: a request of another
+# channel must not wait for that change. Up to three attempts, each with
+# the longest period: the export must be done while the change is still
+# waiting (the change then needs 30 ms or more to complete), and within a
+# third of the period.
+test_request_unblocked() {
+	D_REQ="pwmchip$CHIPN shared counter: a waiting change does not hold up an export"
+	_tr_a=${CHANNELS%% *}
+	_tr_b=${CHANNELS#* }
+	_tr_b=${_tr_b%% *}
+	if [ "$_tr_a" = "$_tr_b" ]; then
+		tp_skip "$D_REQ" "needs two channels"
+		return
+	fi
+	if [ "$MODEL" != 1 ]; then
+		tp_skip "$D_REQ" "needs a counter that runs (the TPM model)"
+		return
+	fi
+	# From 6.13 the core holds the chip's lock across a change and while
+	# it reads a channel that is being requested (pwm_get_state_hw(); not
+	# in 6.12's drivers/pwm/core.c, in 7.3's): the export then waits
+	# whatever the driver does.
+	_tr_k=$(uname -r)
+	_tr_maj=${_tr_k%%.*}
+	_tr_min=${_tr_k#*.}
+	_tr_min=${_tr_min%%[!0-9]*}
+	if is_uint "$_tr_maj" && is_uint "$_tr_min" &&
+		[ $((_tr_maj * 1000 + _tr_min)) -ge 6013 ]; then
+		tp_skip "$D_REQ" "the PWM core of $_tr_k serialises requests with changes itself (6.13 and later)"
+		return
+	fi
+	# the longest period, but not over 400 ms
+	_tr_p=400000000
+	if [ -n "$RATE" ]; then
+		_tr_max=$(((1 << WIDTH) * 128 * 1000000000 / RATE))
+		[ "$_tr_max" -lt "$_tr_p" ] && _tr_p=$_tr_max
+	fi
+	CK_PFX="request: "
+	ck_reset
+	set_channel "$_tr_a"
+	if ! ch_export || ! apply_start "$_tr_p" $((_tr_p / 4)) normal; then
+		ck_fail "pwm$_tr_a: $FAILWHY"
+		tp_result "$D_REQ" "$CK"
+		return
+	fi
+	_tr_p=$CUR_P
+	_tr_ok=0
+	_tr_try=0
+	while [ "$_tr_try" -lt 3 ] && [ "$_tr_ok" = 0 ]; do
+		_tr_try=$((_tr_try + 1))
+		rm -f "$TMPD/change"
+		_tr_d=$((_tr_p / (_tr_try + 2)))
+		( wr "$PWMDIR/duty_cycle" "$_tr_d"; echo "$?" >"$TMPD/change" ) &
+		_tr_bg=$!
+		wait_ns 30000000
+		now_cs
+		_tr_t0=$NOW_CS
+		set_channel "$_tr_b"
+		if ! ch_export; then
+			ck_fail "pwm$_tr_b: $FAILWHY"
+			wait "$_tr_bg"
+			break
+		fi
+		now_cs
+		_tr_t1=$NOW_CS
+		[ -e "$TMPD/change" ] && _tr_done=1 || _tr_done=0
+		wait "$_tr_bg"
+		now_cs
+		_tr_t2=$NOW_CS
+		diag "request: try $_tr_try: export took $(((_tr_t1 - _tr_t0) * 10)) ms, the change of pwm$_tr_a (period $_tr_p ns) ended $(((_tr_t2 - _tr_t1) * 10)) ms after it"
+		if [ "$(cat "$TMPD/change" 2>/dev/null)" != 0 ]; then
+			ck_fail "pwm$_tr_a: duty change to $_tr_d failed"
+		elif [ "$_tr_done" = 0 ] && [ $((_tr_t2 - _tr_t1)) -ge 3 ] &&
+			[ $((_tr_t1 - _tr_t0)) -le $((_tr_p / 30000000)) ]; then
+			_tr_ok=1
+		fi
+		ch_unexport
+		set_channel "$_tr_a"
+		read_state
+	done
+	if [ "$_tr_ok" = 0 ]; then
+		ck_fail "in $_tr_try tries the export of pwm$_tr_b never ended while the change of pwm$_tr_a was still waiting"
+	fi
+	set_channel "$_tr_a"
+	read_state
+	ch_disable || ck_fail "pwm$_tr_a: $FAILWHY"
+	ch_unexport
+	tp_result "$D_REQ" "$CK"
+}
+
 test_model_errors() {
 	_tm_d="pwmchip$CHIPN model: no hardware misuse recorded"
 	if [ "$MODEL" != 1 ]; then
@@ -1943,6 +2042,7 @@ skip_chip() {
 		"shared counter: same period on two channels" \
 		"shared counter: other period while another channel is in use is EBUSY" \
 		"shared counter: prescaler change of the only channel while enabled" \
+		"shared counter: a waiting change does not hold up an export" \
 		"model: glitch-free updates of a running channel" \
 		"model: no hardware misuse recorded"; do
 		tp_skip "pwmchip$CHIPN $_sk_t" "$1"
@@ -1967,7 +2067,7 @@ skip_chip() {
 	done
 }
 
-TP_PER_CHIP=6
+TP_PER_CHIP=7
 TP_PER_CHANNEL=14
 
 run_chip() {
@@ -2000,6 +2100,7 @@ run_chip() {
 		test_cdev
 	done
 	test_shared
+	test_request_unblocked
 	test_glitch
 	test_model_errors
 }

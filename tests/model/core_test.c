@@ -13,6 +13,12 @@
  *    registers and the error count must be the same.
  * 3. The nanosecond to cycle conversion, whose fractions are carried from
  *    call to call, against exact 128-bit arithmetic.
+ * 4. The strict (silicon-like) behaviours, test_strict_*: one test per
+ *    statement of the manual, the SDK or NXP's Linux drivers (INTERFACE.md,
+ *    "Strict behaviours"), checked through register reads and pin logs;
+ *    and part 2 again with the strict behaviours drawn per sequence.
+ *
+ * Parts 1 and 2 use the ideal model (env_new()), part 4 the strict one.
  *
  * The final line is "model-core: N passed, M failed"; the exit status is 1
  * if a check failed.
@@ -53,6 +59,12 @@ struct env {
 	size_t text_size;
 };
 
+/*
+ * A model with the ideal behaviours of the first version (no clock domain
+ * crossing, a later write replaces a buffered one, outputs set at the
+ * start): the directed scenarios of part 1 and the reference of part 2
+ * are written for it. env_new_strict() makes the silicon-like one.
+ */
 static struct env *env_new(u32 rate, u32 width, u32 nch)
 {
 	struct env *e = calloc(1, sizeof(*e));
@@ -63,6 +75,19 @@ static struct env *env_new(u32 rate, u32 width, u32 nch)
 	e->text = malloc(e->text_size);
 	if (tpm_core_init(&e->c, rate, width, nch, false, 0, e->runs, 0)) {
 		printf("core init failed\n");
+		exit(2);
+	}
+	tpm_core_set_strict(&e->c, false, false, false, TPM_FIRST_SET);
+	return e;
+}
+
+/* The silicon-like model (the module's defaults), @first: first_period */
+static struct env *env_new_strict(u32 rate, u32 width, u32 nch, u32 first)
+{
+	struct env *e = env_new(rate, width, nch);
+
+	if (tpm_core_set_strict(&e->c, true, true, true, first)) {
+		printf("bad first_period %u\n", first);
 		exit(2);
 	}
 	return e;
@@ -584,6 +609,351 @@ static void test_large_gaps(void)
 }
 
 /* ------------------------------------------------------------------ */
+/*
+ * Strict behaviours, from the statements of the manual, the SDK and NXP's
+ * Linux drivers (INTERFACE.md, "Strict behaviours"), checked through
+ * register reads and the pin logs only. Time is stepped in counter clock
+ * cycles from a write made on a clock edge, so "one cycle after the write"
+ * is adv(e, 1).
+ */
+
+#define SC_CMOD(v)	(((v) & TPM_SC_CMOD) >> TPM_SC_CMOD_SHIFT)
+
+/* start_pwm(), then the two cycles the start takes to be acknowledged */
+static void start_strict(struct env *e, u32 ch, u32 ps, u32 mod, u32 cnv,
+			 u32 cnsc)
+{
+	start_pwm(e, ch, ps, mod, cnv, cnsc);
+	adv(e, 2);
+}
+
+/*
+ * KL25 RM 31.4.1: disabling the counter "must be acknowledged by the TPM
+ * counter clock domain before they read as zero"; until then it counts.
+ */
+static void test_strict_cmod0_reads_1_until_acknowledged(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 1, TPM_FIRST_SET);
+
+	start_strict(e, 0, 0, 99, 25, CNSC_HIGH);
+	CHECK(SC_CMOD(rd(e, TPM_SC)) == 1, "CMOD %u after the start ack",
+	      SC_CMOD(rd(e, TPM_SC)));
+	adv(e, 100 * 3 + 10);
+	wr(e, TPM_SC, 0);
+	CHECK(SC_CMOD(rd(e, TPM_SC)) == 1, "CMOD %u right after the write",
+	      SC_CMOD(rd(e, TPM_SC)));
+	adv(e, 1);
+	CHECK(SC_CMOD(rd(e, TPM_SC)) == 1 && rd(e, TPM_CNT) == 11,
+	      "1 cycle after CMOD=0: CMOD %u CNT %u (still counting)",
+	      SC_CMOD(rd(e, TPM_SC)), rd(e, TPM_CNT));
+	adv(e, 1);
+	CHECK(SC_CMOD(rd(e, TPM_SC)) == 0 && rd(e, TPM_CNT) == 12,
+	      "2 cycles after CMOD=0: CMOD %u CNT %u", SC_CMOD(rd(e, TPM_SC)),
+	      rd(e, TPM_CNT));
+	adv(e, 50);
+	CHECK(rd(e, TPM_CNT) == 12, "CNT %u held", rd(e, TPM_CNT));
+	CHECK_LOG(e, 0, "1 stop 2 1\n3 full 100 25\n1 trunc 12 12\n"
+		  "1 stop 50 50\n");
+	env_free(e);
+}
+
+/* the same synchroniser for a start: no count before it is acknowledged */
+static void test_strict_cmod1_counts_only_after_acknowledge(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 1, TPM_FIRST_SET);
+
+	start_pwm(e, 0, 0, 99, 25, CNSC_HIGH);
+	CHECK(SC_CMOD(rd(e, TPM_SC)) == 0, "CMOD %u at the write",
+	      SC_CMOD(rd(e, TPM_SC)));
+	adv(e, 1);
+	CHECK(SC_CMOD(rd(e, TPM_SC)) == 0 && rd(e, TPM_CNT) == 0,
+	      "1 cycle after CMOD=1: CMOD %u CNT %u", SC_CMOD(rd(e, TPM_SC)),
+	      rd(e, TPM_CNT));
+	adv(e, 1);
+	CHECK(SC_CMOD(rd(e, TPM_SC)) == 1 && rd(e, TPM_CNT) == 0,
+	      "2 cycles after CMOD=1: CMOD %u CNT %u", SC_CMOD(rd(e, TPM_SC)),
+	      rd(e, TPM_CNT));
+	adv(e, 5);
+	CHECK(rd(e, TPM_CNT) == 5, "CNT %u", rd(e, TPM_CNT));
+	env_free(e);
+}
+
+/*
+ * PS "is write protected while the counter runs": a PS write right after
+ * the stop, before its acknowledge (the SDK's TPM_StopTimer waits "till
+ * this reads as zero"), is ignored.
+ */
+static void test_strict_ps_write_before_stop_ack_is_ignored(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 1, TPM_FIRST_SET);
+
+	start_strict(e, 0, 0, 99, 25, CNSC_HIGH);
+	adv(e, 40);
+	wr(e, TPM_SC, 0);
+	wr(e, TPM_SC, 3);
+	CHECK((rd(e, TPM_SC) & TPM_SC_PS) == 0, "PS %u",
+	      rd(e, TPM_SC) & TPM_SC_PS);
+	tpm_core_format_errors(&e->c, e->text, e->text_size);
+	CHECK(!strcmp(e->text, "SC: PS write 0 -> 3 while counting, ignored\n"),
+	      "errors: %s", e->text);
+	adv(e, 2);
+	wr(e, TPM_SC, 3);
+	CHECK((rd(e, TPM_SC) & TPM_SC_PS) == 3 && e->c.err_total == 1,
+	      "PS %u, %llu errors after the ack", rd(e, TPM_SC) & TPM_SC_PS,
+	      e->c.err_total);
+	env_free(e);
+}
+
+/*
+ * Model choice (not the manual's words): the latest SC write wins, so
+ * writing SC back to clear TOF before the stop is acknowledged (it reads
+ * CMOD = 1) cancels the stop.
+ */
+static void test_strict_sc_writeback_cancels_pending_stop(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 1, TPM_FIRST_SET);
+
+	start_strict(e, 0, 0, 99, 25, CNSC_HIGH);
+	adv(e, 150);
+	wr(e, TPM_SC, 0);
+	wr(e, TPM_SC, rd(e, TPM_SC));
+	adv(e, 10);
+	CHECK(SC_CMOD(rd(e, TPM_SC)) == 1 && rd(e, TPM_CNT) == 60,
+	      "CMOD %u CNT %u", SC_CMOD(rd(e, TPM_SC)), rd(e, TPM_CNT));
+	CHECK(!(rd(e, TPM_SC) & TPM_SC_TOF), "TOF cleared");
+	env_free(e);
+}
+
+/*
+ * Linux commit 3d5c2f8e75a5 (clocksource/drivers/imx-tpm): "Additional
+ * writes to the CnV write buffer are ignored until the register has been
+ * updated." In EPWM mode the update is at the wrap (KL02 RM 27.4.8.2).
+ */
+static void test_strict_second_cnv_write_before_update_is_ignored(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 1, TPM_FIRST_SET);
+
+	start_strict(e, 0, 0, 99, 25, CNSC_HIGH);
+	adv(e, 10);
+	wr(e, TPM_CNV(0), 50);
+	/* in flight (same cycle) */
+	wr(e, TPM_CNV(0), 70);
+	adv(e, 5);
+	/* buffered, waiting for the wrap */
+	wr(e, TPM_CNV(0), 60);
+	adv(e, 85);
+	CHECK(rd(e, TPM_CNV(0)) == 50, "CnV %u after the wrap (50 expected)",
+	      rd(e, TPM_CNV(0)));
+	tpm_core_format_errors(&e->c, e->text, e->text_size);
+	CHECK(!strcmp(e->text,
+		      "C0V: write 0x46 ignored, 0x32 not taken yet (one write per period)\n"
+		      "C0V: write 0x3c ignored, 0x32 not taken yet (one write per period)\n"),
+	      "errors:\n%s", e->text);
+	/* updated: the buffer takes a write again */
+	wr(e, TPM_CNV(0), 60);
+	adv(e, 200);
+	CHECK(rd(e, TPM_CNV(0)) == 60, "CnV %u", rd(e, TPM_CNV(0)));
+	CHECK(e->c.err_total == 2, "errors %llu", e->c.err_total);
+	CHECK_LOG(e, 0, "1 stop 2 1\n1 full 100 25\n1 full 100 50\n"
+		  "1 full 100 60\n");
+	env_free(e);
+}
+
+/* the same for MOD, which is updated from its write buffer alike */
+static void test_strict_second_mod_write_before_update_is_ignored(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 1, TPM_FIRST_SET);
+
+	start_strict(e, 0, 0, 99, 25, CNSC_HIGH);
+	adv(e, 10);
+	wr(e, TPM_MOD, 49);
+	adv(e, 1);
+	wr(e, TPM_MOD, 199);
+	adv(e, 89);
+	CHECK(rd(e, TPM_MOD) == 49, "MOD %u after the wrap (49 expected)",
+	      rd(e, TPM_MOD));
+	tpm_core_format_errors(&e->c, e->text, e->text_size);
+	CHECK(!strcmp(e->text,
+		      "MOD: write 0xc7 ignored, 0x31 not taken yet (one write per period)\n"),
+	      "errors:\n%s", e->text);
+	env_free(e);
+}
+
+/*
+ * SDK TPM_EnableChannel(): "Wait till mode change is acknowledged" (CnSC
+ * read back). Model: at most one cycle; the pin follows then.
+ */
+static void test_strict_cnsc_takes_effect_within_one_cycle(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 2, TPM_FIRST_SET);
+
+	wr(e, TPM_CNV(1), 50);
+	start_strict(e, 0, 0, 99, 25, CNSC_HIGH);
+	tpm_core_clear(&e->c);
+	adv(e, 100 + 30);
+	wr(e, TPM_CNSC(1), CNSC_HIGH);
+	CHECK(rd(e, TPM_CNSC(1)) == 0, "CnSC 0x%x at the write",
+	      rd(e, TPM_CNSC(1)));
+	adv(e, 1);
+	CHECK(rd(e, TPM_CNSC(1)) == CNSC_HIGH, "CnSC 0x%x 1 cycle later",
+	      rd(e, TPM_CNSC(1)));
+	adv(e, 69);
+	/* high from CNT 31 (not 30) to the match at 50 */
+	CHECK_LOG(e, 1, "1 off 100 0\n1 part 100 19\n");
+	env_free(e);
+}
+
+/*
+ * KL02 RM 27.4.8.2: "If (CMOD[1:0] = 0:0) then CnV register is updated
+ * when CnV register is written" - through the clock domain crossing, at
+ * most one cycle later (SDK TPM_SetupPwm(): CnV written "while (cnv !=
+ * base->CONTROLS[chnlId].CnV)").
+ */
+static void test_strict_stopped_write_reads_back_within_one_cycle(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 1, TPM_FIRST_SET);
+
+	wr(e, TPM_CNV(0), 7);
+	wr(e, TPM_MOD, 9);
+	CHECK(rd(e, TPM_CNV(0)) == 0 && rd(e, TPM_MOD) == 0,
+	      "CnV %u MOD %u at the write", rd(e, TPM_CNV(0)), rd(e, TPM_MOD));
+	adv(e, 1);
+	CHECK(rd(e, TPM_CNV(0)) == 7 && rd(e, TPM_MOD) == 9,
+	      "CnV %u MOD %u 1 cycle later", rd(e, TPM_CNV(0)),
+	      rd(e, TPM_MOD));
+	env_free(e);
+}
+
+/*
+ * A CnV write that reaches the counter clock domain at the wrap's edge
+ * misses that wrap: it is updated one period later (the latch wait of a
+ * driver that wrote just before the wrap must allow for it).
+ */
+static void test_strict_write_on_last_cycle_misses_the_wrap(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 1, TPM_FIRST_SET);
+
+	start_strict(e, 0, 0, 99, 25, CNSC_HIGH);
+	tpm_core_clear(&e->c);
+	adv(e, 98);
+	wr(e, TPM_CNV(0), 10);
+	adv(e, 2);
+	CHECK(rd(e, TPM_CNV(0)) == 10, "written at CNT 98: CnV %u",
+	      rd(e, TPM_CNV(0)));
+	adv(e, 99);
+	wr(e, TPM_CNV(0), 40);
+	adv(e, 1);
+	CHECK(rd(e, TPM_CNV(0)) == 10, "written at CNT 99: CnV %u at the wrap",
+	      rd(e, TPM_CNV(0)));
+	adv(e, 100);
+	CHECK(rd(e, TPM_CNV(0)) == 40, "CnV %u a period later",
+	      rd(e, TPM_CNV(0)));
+	CHECK_LOG(e, 0, "1 full 100 25\n2 full 100 10\n");
+	env_free(e);
+}
+
+/*
+ * Linux commit 661dfb7f4629 (pwm-imx-tpm): "suspend causes the period
+ * related registers to become their reset values" ("During suspend, all
+ * the tpm registers will lose values"). MOD's reset value is all ones.
+ */
+static void test_strict_suspend_reset_reads_reset_values(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 3, TPM_FIRST_SET);
+	struct env *e8 = env_new_strict(24000000, 8, 1, TPM_FIRST_SET);
+	u32 i, bad = 0;
+
+	start_strict(e, 0, 3, 99, 25, CNSC_HIGH);
+	wr(e, TPM_CNSC(2), CNSC_LOW);
+	adv(e, 800 + 40);
+	wr(e, TPM_CNV(0), 50);
+	wr(e, TPM_MOD, 9);
+	tpm_core_reset(&e->c);
+	CHECK(rd(e, TPM_SC) == 0 && rd(e, TPM_CNT) == 0 &&
+	      rd(e, TPM_MOD) == 0xffff,
+	      "SC 0x%x CNT %u MOD 0x%x", rd(e, TPM_SC), rd(e, TPM_CNT),
+	      rd(e, TPM_MOD));
+	for (i = 0; i < 3; i++)
+		bad |= rd(e, TPM_CNSC(i)) | rd(e, TPM_CNV(i));
+	CHECK(!bad, "CnSC/CnV not 0");
+	/* the lost writes never arrive; the counter stays stopped */
+	adv(e, 100);
+	CHECK(rd(e, TPM_CNV(0)) == 0 && rd(e, TPM_MOD) == 0xffff &&
+	      rd(e, TPM_CNSC(2)) == 0 && rd(e, TPM_CNT) == 0,
+	      "pending writes arrived after the reset");
+	CHECK_LOG(e, 0, "1 stop 2 1\n1 full 800 200\n1 trunc 40 40\n"
+		  "1 stop 100 0\n");
+	tpm_core_reset(&e8->c);
+	CHECK(rd(e8, TPM_MOD) == 0xff, "8-bit MOD 0x%x", rd(e8, TPM_MOD));
+	env_free(e8);
+	env_free(e);
+}
+
+/*
+ * KL27 RM 29.5.3.3: "Any write to CNT resets the TPM counter and the
+ * channel outputs to their initial values"; EPWM: "forced high at the
+ * counter overflow". first_period = 1: the output holds its inactive level
+ * until the first overflow (no pulse; low-true: high).
+ */
+static void test_strict_first_period_inactive_until_overflow(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 2, TPM_FIRST_INACTIVE);
+
+	wr(e, TPM_CNV(1), 25);
+	wr(e, TPM_CNSC(1), CNSC_LOW);
+	start_strict(e, 0, 0, 99, 25, CNSC_HIGH);
+	tpm_core_clear(&e->c);
+	adv(e, 300);
+	CHECK_LOG(e, 0, "1 first 100 0\n2 full 100 25\n");
+	CHECK_LOG(e, 1, "1 first 100 100\n2 full 100 75\n");
+	/* a CNT write: initial values again until the next overflow */
+	adv(e, 40);
+	wr(e, TPM_CNT, 0);
+	adv(e, 200);
+	CHECK_LOG(e, 0, "1 first 100 0\n2 full 100 25\n1 trunc 40 25\n"
+		  "1 first 100 0\n1 full 100 25\n");
+	CHECK_LOG(e, 1, "1 first 100 100\n2 full 100 75\n1 trunc 40 15\n"
+		  "1 first 100 100\n1 full 100 75\n");
+	env_free(e);
+}
+
+/*
+ * first_period = 2: the initial value is low (the output's reset value)
+ * and the first match still acts: a high-true output has no pulse, a
+ * low-true one goes high at the match as usual.
+ */
+static void test_strict_first_period_low_until_match(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 2, TPM_FIRST_LOW);
+
+	wr(e, TPM_CNV(1), 25);
+	wr(e, TPM_CNSC(1), CNSC_LOW);
+	start_strict(e, 0, 0, 99, 25, CNSC_HIGH);
+	tpm_core_clear(&e->c);
+	adv(e, 300);
+	CHECK_LOG(e, 0, "1 first 100 0\n2 full 100 25\n");
+	CHECK_LOG(e, 1, "1 first 100 75\n2 full 100 75\n");
+	env_free(e);
+}
+
+/* first_period = 0: the start sets the outputs as a wrap does */
+static void test_strict_first_period_set_at_start(void)
+{
+	struct env *e = env_new_strict(24000000, 16, 2, TPM_FIRST_SET);
+
+	wr(e, TPM_CNV(1), 25);
+	wr(e, TPM_CNSC(1), CNSC_LOW);
+	start_strict(e, 0, 0, 99, 25, CNSC_HIGH);
+	tpm_core_clear(&e->c);
+	adv(e, 300);
+	CHECK_LOG(e, 0, "3 full 100 25\n");
+	CHECK_LOG(e, 1, "3 full 100 75\n");
+	CHECK(tpm_core_set_strict(&e->c, true, true, true, TPM_FIRST_MAX + 1),
+	      "first_period %u accepted", TPM_FIRST_MAX + 1);
+	env_free(e);
+}
+
+/* ------------------------------------------------------------------ */
 /* Reference model: one clock cycle per step */
 
 struct ref_log {
@@ -591,9 +961,17 @@ struct ref_log {
 	size_t len, cap;
 };
 
+/* a write that reaches the counter clock domain at cycle @due */
+struct ref_wr {
+	bool on;
+	u32 val;
+	u64 due, seq;
+};
+
 struct ref_ch {
 	u32 cnsc, cnv, cnv_buf;
 	bool cnv_pend;
+	struct ref_wr cnv_w, cnsc_w;
 	u64 high;
 	u32 els0;
 	bool changed;
@@ -612,6 +990,12 @@ struct ref {
 	u32 nerr;
 	u32 regs[TPM_NREGS];
 	struct ref_ch ch[TPM_MAX_CH];
+	/* strictness; cycles since start; write order */
+	bool cmod_ack, latency, ignore;
+	u32 first_mode;
+	bool first;	/* no wrap since the last start or CNT write */
+	u64 now, seq;
+	struct ref_wr cmod_w, mod_w;
 };
 
 static u32 ref_els(const struct ref_ch *ch)
@@ -648,6 +1032,15 @@ static void ref_add(struct ref_log *l, u32 kind, u64 period, u64 high)
 static bool ref_level(const struct ref *r, const struct ref_ch *ch)
 {
 	bool below = ch->cnv > r->mod || r->cnt < ch->cnv;
+
+	/*
+	 * First period: the output holds its initial value, the inactive
+	 * level (mode 1), or low until the match (mode 2: only a high-true
+	 * output differs, it has no pulse)
+	 */
+	if (r->first && (r->first_mode == TPM_FIRST_INACTIVE ||
+			 ref_els(ch) == 2))
+		below = false;
 
 	switch (ref_els(ch)) {
 	case 2:
@@ -711,12 +1104,15 @@ static void ref_cycle(struct ref *r)
 		ch = &r->ch[i];
 		if (!r->pstart0 || ch->changed)
 			kind = TPM_KIND_PART;
-		else if (ch->els0 == 1 || ch->els0 == 2)
-			kind = TPM_KIND_FULL;
-		else
+		else if (ch->els0 != 1 && ch->els0 != 2)
 			kind = TPM_KIND_OFF;
+		else if (r->first)
+			kind = TPM_KIND_FIRST;
+		else
+			kind = TPM_KIND_FULL;
 		ref_add(&ch->log, kind, r->plen, ch->high);
 	}
+	r->first = false;
 	r->sc |= TPM_SC_TOF;
 	if (!r->no_latch) {
 		if (r->mod_pend)
@@ -732,30 +1128,94 @@ static void ref_cycle(struct ref *r)
 	ref_new_period(r);
 }
 
+static void ref_queue(struct ref *r, struct ref_wr *w, u32 val, u64 edges)
+{
+	w->on = true;
+	w->val = val;
+	w->due = r->now + edges;
+	w->seq = r->seq++;
+}
+
+/* CMOD as seen by the counter: start or stop */
+static void ref_set_cmod(struct ref *r, u32 cmod)
+{
+	bool was = ref_counting(r);
+	u32 i;
+
+	r->sc = (r->sc & ~0x18U) | cmod << 3;
+	if (was && !ref_counting(r)) {
+		ref_cut(r);
+		r->stop_len = 0;
+		for (i = 0; i < r->nch; i++)
+			r->ch[i].stop_high = 0;
+	} else if (!was && ref_counting(r)) {
+		for (i = 0; i < r->nch; i++) {
+			if (r->stop_len)
+				ref_add(&r->ch[i].log, TPM_KIND_STOP,
+					r->stop_len, r->ch[i].stop_high);
+			r->ch[i].stop_high = 0;
+		}
+		r->stop_len = 0;
+		r->first = r->first_mode != TPM_FIRST_SET;
+		ref_new_period(r);
+	}
+}
+
+/* MOD or CnV reaches the counter: buffered while counting */
+static void ref_buf_arrive(struct ref *r, u32 *reg, u32 *buf, bool *pend,
+			   u32 v)
+{
+	if (ref_counting(r)) {
+		*buf = v;
+		*pend = true;
+	} else {
+		*reg = v;
+		*pend = false;
+	}
+}
+
+static void ref_buf_write(struct ref *r, u32 *reg, u32 *buf, bool *pend,
+			  struct ref_wr *w, u32 val)
+{
+	u32 v = val & r->mask;
+
+	/* the write buffer takes nothing until the register was updated */
+	if (r->ignore && (w->on || (*pend && ref_counting(r)))) {
+		r->nerr++;
+		return;
+	}
+	if (r->latency)
+		ref_queue(r, w, v, 1);
+	else
+		ref_buf_arrive(r, reg, buf, pend, v);
+}
+
+static void ref_cnsc(struct ref *r, struct ref_ch *ch, u32 val)
+{
+	u32 els = (val >> 2) & 3;
+
+	if (els == 3 || (els && !(val & TPM_CNSC_MSB)))
+		r->nerr++;
+	if (ref_counting(r) && els != ref_els(ch))
+		ch->changed = true;
+	ch->cnsc = val & ~TPM_CNSC_CHF;
+}
+
 static void ref_write(struct ref *r, u32 off, u32 val)
 {
 	bool was = ref_counting(r);
 	struct ref_ch *ch;
-	u32 ps, i, els;
+	u32 ps, cmod;
 
 	if (off >= 0x20 && off < 0x20 + 8 * r->nch) {
 		ch = &r->ch[(off - 0x20) / 8];
-		if (off & 4) {
-			if (was) {
-				ch->cnv_buf = val & r->mask;
-				ch->cnv_pend = true;
-			} else {
-				ch->cnv = val & r->mask;
-				ch->cnv_pend = false;
-			}
-			return;
-		}
-		els = (val >> 2) & 3;
-		if (els == 3 || (els && !(val & TPM_CNSC_MSB)))
-			r->nerr++;
-		if (was && els != ref_els(ch))
-			ch->changed = true;
-		ch->cnsc = val & ~TPM_CNSC_CHF;
+		if (off & 4)
+			ref_buf_write(r, &ch->cnv, &ch->cnv_buf, &ch->cnv_pend,
+				      &ch->cnv_w, val);
+		else if (r->latency)
+			ref_queue(r, &ch->cnsc_w, val, 1);
+		else
+			ref_cnsc(r, ch, val);
 		return;
 	}
 
@@ -765,33 +1225,25 @@ static void ref_write(struct ref *r, u32 off, u32 val)
 		return;
 	case TPM_SC:
 		ps = val & 7;
+		cmod = (val >> 3) & 3;
 		if (was && ps != ref_ps(r)) {
 			r->nerr++;
 			ps = ref_ps(r);
 		}
 		if ((val & TPM_SC_CPWMS) && !(r->sc & TPM_SC_CPWMS))
 			r->nerr++;
-		if (((val >> 3) & 3) > 1 && ((val >> 3) & 3) != ((r->sc >> 3) & 3))
+		if (cmod > 1 && cmod != ((r->sc >> 3) & 3))
 			r->nerr++;
 		if (!was && ps != ref_ps(r))
 			r->sub = 0;
-		r->sc = (val & ~0x87U) | ps | (r->sc & 0x80 & ~val);
-		if (was && !ref_counting(r)) {
-			ref_cut(r);
-			r->stop_len = 0;
-			for (i = 0; i < r->nch; i++)
-				r->ch[i].stop_high = 0;
-		} else if (!was && ref_counting(r)) {
-			for (i = 0; i < r->nch; i++) {
-				if (r->stop_len)
-					ref_add(&r->ch[i].log, TPM_KIND_STOP,
-						r->stop_len,
-						r->ch[i].stop_high);
-				r->ch[i].stop_high = 0;
-			}
-			r->stop_len = 0;
-			ref_new_period(r);
-		}
+		r->sc = (val & ~0x9fU) | ps | (r->sc & 0x80 & ~val) |
+			(r->sc & 0x18);
+		if (!r->cmod_ack)
+			ref_set_cmod(r, cmod);
+		else if (cmod == ((r->sc >> 3) & 3))
+			r->cmod_w.on = false;
+		else if (!r->cmod_w.on || r->cmod_w.val != cmod)
+			ref_queue(r, &r->cmod_w, cmod, 2);
 		return;
 	case TPM_CNT:
 		if (was)
@@ -800,19 +1252,92 @@ static void ref_write(struct ref *r, u32 off, u32 val)
 		r->sub = 0;
 		if (was)
 			ref_new_period(r);
+		r->first = r->first_mode != TPM_FIRST_SET;
 		return;
 	case TPM_MOD:
-		if (was) {
-			r->mod_buf = val & r->mask;
-			r->mod_pend = true;
-		} else {
-			r->mod = val & r->mask;
-			r->mod_pend = false;
-		}
+		ref_buf_write(r, &r->mod, &r->mod_buf, &r->mod_pend, &r->mod_w,
+			      val);
 		return;
 	default:
 		r->regs[off / 4] = val;
 	}
+}
+
+/* One clock cycle, then the writes due at its end, oldest first */
+static void ref_step(struct ref *r)
+{
+	struct ref_wr *w, *best;
+	u32 i;
+
+	ref_cycle(r);
+	r->now++;
+	for (;;) {
+		best = NULL;
+		if (r->cmod_w.on && r->cmod_w.due <= r->now)
+			best = &r->cmod_w;
+		if (r->mod_w.on && r->mod_w.due <= r->now &&
+		    (!best || r->mod_w.seq < best->seq))
+			best = &r->mod_w;
+		for (i = 0; i < r->nch; i++) {
+			w = &r->ch[i].cnv_w;
+			if (w->on && w->due <= r->now &&
+			    (!best || w->seq < best->seq))
+				best = w;
+			w = &r->ch[i].cnsc_w;
+			if (w->on && w->due <= r->now &&
+			    (!best || w->seq < best->seq))
+				best = w;
+		}
+		if (!best)
+			return;
+		best->on = false;
+		if (best == &r->cmod_w) {
+			ref_set_cmod(r, best->val);
+		} else if (best == &r->mod_w) {
+			ref_buf_arrive(r, &r->mod, &r->mod_buf, &r->mod_pend,
+				       best->val);
+		} else {
+			for (i = 0; i < r->nch; i++) {
+				if (best == &r->ch[i].cnv_w)
+					ref_buf_arrive(r, &r->ch[i].cnv,
+						       &r->ch[i].cnv_buf,
+						       &r->ch[i].cnv_pend,
+						       best->val);
+				else if (best == &r->ch[i].cnsc_w)
+					ref_cnsc(r, &r->ch[i], best->val);
+			}
+		}
+	}
+}
+
+/* Power loss: reset values (MOD all ones), a running period cut */
+static void ref_reset(struct ref *r)
+{
+	u32 i;
+
+	if (ref_counting(r)) {
+		ref_cut(r);
+		r->stop_len = 0;
+		for (i = 0; i < r->nch; i++)
+			r->ch[i].stop_high = 0;
+	}
+	r->sc = 0;
+	r->cnt = 0;
+	r->sub = 0;
+	r->mod = r->mask;
+	r->mod_pend = false;
+	r->cmod_w.on = false;
+	r->mod_w.on = false;
+	r->first = false;
+	memset(r->regs, 0, sizeof(r->regs));
+	for (i = 0; i < r->nch; i++) {
+		r->ch[i].cnsc = 0;
+		r->ch[i].cnv = 0;
+		r->ch[i].cnv_pend = false;
+		r->ch[i].cnv_w.on = false;
+		r->ch[i].cnsc_w.on = false;
+	}
+	ref_new_period(r);
 }
 
 static u32 ref_read(const struct ref *r, u32 off)
@@ -852,7 +1377,7 @@ static const char *ref_text(const struct ref *r, u32 n, char *buf,
 {
 	const struct ref_log *l = &r->ch[n].log;
 	static const char * const kinds[] = {
-		"full", "part", "trunc", "off", "stop"
+		"full", "part", "trunc", "off", "stop", "first"
 	};
 	size_t len = 0, i;
 
@@ -955,13 +1480,18 @@ static int compare(struct env *e, struct ref *r, char *buf, size_t size,
 	return bad;
 }
 
-static void test_random(void)
+/*
+ * @strict: each sequence draws the strict behaviours (CMOD acknowledge,
+ * write latency, ignored second writes, first_period) at random, steps
+ * time by a few cycles more often and has power-loss resets.
+ */
+static void test_random(bool strict, int nseqs)
 {
 	const size_t size = 1 << 20;
 	char *buf = malloc(size);
 	int seq, step, bad, seqs_bad = 0;
 
-	for (seq = 0; seq < 1500; seq++) {
+	for (seq = 0; seq < nseqs; seq++) {
 		u32 nch = 1 + rnd_below(TPM_MAX_CH);
 		u32 width = 8 + rnd_below(2) * 2;
 		struct env *e = env_new(1000000, width, nch);
@@ -972,6 +1502,14 @@ static void test_random(void)
 		r->width = width;
 		r->mask = (1U << width) - 1;
 		r->nch = nch;
+		if (strict) {
+			r->cmod_ack = rnd_below(4) != 0;
+			r->latency = rnd_below(4) != 0;
+			r->ignore = rnd_below(4) != 0;
+			r->first_mode = rnd_below(3);
+			tpm_core_set_strict(&e->c, r->cmod_ack, r->latency,
+					    r->ignore, r->first_mode);
+		}
 		bad = 0;
 		for (step = 0; step < 150 && !bad; step++) {
 			switch (rnd_below(13)) {
@@ -983,7 +1521,7 @@ static void test_random(void)
 					 rnd_below(20 * period + 2);
 				adv(e, cycles);
 				for (k = 0; k < cycles; k++)
-					ref_cycle(r);
+					ref_step(r);
 				break;
 			case 3:
 				v = rnd_below(8) ? rnd_below(48) : rnd_val(r);
@@ -1025,7 +1563,10 @@ static void test_random(void)
 				ref_write(r, TPM_CNT, v);
 				break;
 			case 10:
-				if (!rnd_below(4)) {
+				if (strict && !rnd_below(5)) {
+					tpm_core_reset(&e->c);
+					ref_reset(r);
+				} else if (!rnd_below(4)) {
 					e->c.fault_no_latch = !e->c.fault_no_latch;
 					r->no_latch = e->c.fault_no_latch;
 				} else if (!rnd_below(3)) {
@@ -1041,6 +1582,15 @@ static void test_random(void)
 						bad = 1;
 				}
 				break;
+			case 11:
+				/* a few cycles: writes on their way arrive */
+				if (!strict)
+					break;
+				cycles = rnd_below(4);
+				adv(e, cycles);
+				for (k = 0; k < cycles; k++)
+					ref_step(r);
+				break;
 			default:
 				break;
 			}
@@ -1054,7 +1604,8 @@ static void test_random(void)
 		free(r);
 		env_free(e);
 	}
-	printf("random: %d sequences differ\n", seqs_bad);
+	printf("random%s: %d of %d sequences differ\n",
+	       strict ? " (strict)" : "", seqs_bad, nseqs);
 	free(buf);
 }
 
@@ -1118,8 +1669,22 @@ int main(void)
 	test_errors_param();
 	test_overflow_clear();
 	test_large_gaps();
+	test_strict_cmod0_reads_1_until_acknowledged();
+	test_strict_cmod1_counts_only_after_acknowledge();
+	test_strict_ps_write_before_stop_ack_is_ignored();
+	test_strict_sc_writeback_cancels_pending_stop();
+	test_strict_second_cnv_write_before_update_is_ignored();
+	test_strict_second_mod_write_before_update_is_ignored();
+	test_strict_cnsc_takes_effect_within_one_cycle();
+	test_strict_stopped_write_reads_back_within_one_cycle();
+	test_strict_write_on_last_cycle_misses_the_wrap();
+	test_strict_suspend_reset_reads_reset_values();
+	test_strict_first_period_inactive_until_overflow();
+	test_strict_first_period_low_until_match();
+	test_strict_first_period_set_at_start();
 	test_ns_to_cycles();
-	test_random();
+	test_random(false, 1500);
+	test_random(true, 1000);
 
 	printf("model-core: %llu passed, %llu failed\n", passed, failed);
 	return failed ? 1 : 0;

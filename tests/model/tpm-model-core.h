@@ -14,6 +14,12 @@
  * was above MOD): the counter wraps to 0, TOF is set and buffered MOD/CnV
  * writes take effect. Many identical periods are added to the log at once,
  * so advancing the model costs the same for any elapsed time.
+ *
+ * As on the silicon (INTERFACE.md, "Strict behaviours"), writes to SC.CMOD,
+ * MOD, CnV and CnSC cross into the counter clock domain: they are held as
+ * pending writes (struct tpm_wr) that arrive at a later clock edge. At most
+ * 2 + 2 * channels writes are pending, so advancing stays O(1): the model
+ * runs up to the next arrival, applies it, and runs on.
  */
 #ifndef _TPM_MODEL_CORE_H
 #define _TPM_MODEL_CORE_H
@@ -76,6 +82,15 @@ enum tpm_kind {
 	TPM_KIND_TRUNC,
 	TPM_KIND_OFF,
 	TPM_KIND_STOP,
+	TPM_KIND_FIRST,
+};
+
+/* first_period: how the outputs behave until the first wrap after a start */
+enum tpm_first {
+	TPM_FIRST_SET,		/* set at the start, as at a wrap (ideal) */
+	TPM_FIRST_INACTIVE,	/* held at the inactive level until the wrap */
+	TPM_FIRST_LOW,		/* held low (output reset value) until a match */
+	TPM_FIRST_MAX = TPM_FIRST_LOW,
 };
 
 enum tpm_err_code {
@@ -85,6 +100,20 @@ enum tpm_err_code {
 	TPM_ERR_CPWMS,
 	TPM_ERR_CMOD,
 	TPM_ERR_PARAM_WRITE,
+	TPM_ERR_MOD_IGNORED,
+	TPM_ERR_CNV_IGNORED,
+};
+
+/*
+ * A register write on its way into the counter clock domain: it takes
+ * effect when the model reaches clock cycle @due (counted from init);
+ * writes due at the same edge arrive in the order they were made (@seq).
+ */
+struct tpm_wr {
+	bool on;
+	u32 val;
+	u64 due;
+	u64 seq;
 };
 
 /* @count identical periods of one kind */
@@ -108,6 +137,9 @@ struct tpm_chan {
 	u32 cnv;
 	u32 cnv_buf;
 	bool cnv_pending;
+	/* writes not yet in the counter clock domain */
+	struct tpm_wr cnv_wr;
+	struct tpm_wr cnsc_wr;
 	/* the period in progress: pin high time, ELS at its start, changes */
 	u64 high;
 	u32 els_start;
@@ -142,6 +174,11 @@ struct tpm_core {
 	u32 param;
 	bool param_raw;
 	bool fault_no_latch;
+	/* strictness, see tpm_core_set_strict() */
+	bool cmod_ack;
+	bool write_latency;
+	bool buffer_ignore;
+	u32 first_period;
 
 	/* registers */
 	u32 regs[TPM_NREGS];
@@ -150,6 +187,15 @@ struct tpm_core {
 	u32 mod_buf;
 	bool mod_pending;
 	struct tpm_chan ch[TPM_MAX_CH];
+
+	/* clock cycles since init, and the write order counter */
+	u64 now;
+	u64 seq;
+	/* CMOD and MOD writes not yet in the counter clock domain */
+	struct tpm_wr cmod_wr;
+	struct tpm_wr mod_wr;
+	/* since the last start or CNT write, no wrap yet (first_period) */
+	bool first;
 
 	/* counter position in the current pass, in clock cycles */
 	u64 pos;
@@ -236,6 +282,16 @@ static inline u64 tpm_pass_end(const struct tpm_core *c)
 static inline u64 tpm_threshold(const struct tpm_core *c,
 				const struct tpm_chan *ch)
 {
+	/*
+	 * Until the first wrap after a start or a CNT write the output keeps
+	 * its initial value: as if CnV were 0 (no pulse; low-true: high),
+	 * or, for TPM_FIRST_LOW, low until the match (high-true only; a
+	 * low-true output is low until the match anyway).
+	 */
+	if (c->first && (c->first_period == TPM_FIRST_INACTIVE ||
+			 tpm_els(ch) == TPM_ELS_HIGH_TRUE))
+		return 0;
+
 	if (ch->cnv > c->mod)
 		return TPM_U64_MAX;
 
@@ -349,10 +405,12 @@ static inline void tpm_log_wrap(struct tpm_core *c, u64 end)
 		ch = &c->ch[i];
 		if (c->start_pos || ch->els_changed)
 			kind = TPM_KIND_PART;
-		else if (tpm_els_on(ch->els_start))
-			kind = TPM_KIND_FULL;
-		else
+		else if (!tpm_els_on(ch->els_start))
 			kind = TPM_KIND_OFF;
+		else if (c->first)
+			kind = TPM_KIND_FIRST;
+		else
+			kind = TPM_KIND_FULL;
 		tpm_log_add(&ch->log, kind, end - c->start_pos, ch->high, 1);
 	}
 }
@@ -417,6 +475,7 @@ static inline void tpm_advance_counting(struct tpm_core *c, u64 cycles)
 	tpm_accumulate(c, c->pos, end);
 	tpm_log_wrap(c, end);
 	cycles -= left;
+	c->first = false;
 	c->sc |= TPM_SC_TOF;
 	tpm_latch(c);
 	c->pos = 0;
@@ -449,8 +508,8 @@ static inline void tpm_advance_stopped(struct tpm_core *c, u64 cycles)
 			c->ch[i].stop_high += cycles;
 }
 
-/* Let @cycles clock cycles pass */
-static inline void tpm_core_advance(struct tpm_core *c, u64 cycles)
+/* Let @cycles clock cycles pass with no write arriving */
+static inline void tpm_run(struct tpm_core *c, u64 cycles)
 {
 	if (!cycles)
 		return;
@@ -459,6 +518,284 @@ static inline void tpm_core_advance(struct tpm_core *c, u64 cycles)
 		tpm_advance_counting(c, cycles);
 	else
 		tpm_advance_stopped(c, cycles);
+}
+
+/*
+ * Set up a stopped counter with all registers 0 at time @now_ns, strict
+ * (tpm_core_set_strict(c, true, true, true, TPM_FIRST_INACTIVE)). @runs
+ * holds TPM_LOG_RUNS runs for each of the @nch channels. Returns 0, or -1
+ * if a parameter is out of range.
+ */
+static inline int tpm_core_init(struct tpm_core *c, u32 rate, u32 width,
+				u32 nch, bool param_raw, u32 param,
+				struct tpm_run *runs, u64 now_ns)
+{
+	u32 i;
+
+	if (!rate || rate > TPM_RATE_MAX || width < TPM_WIDTH_MIN ||
+	    width > TPM_WIDTH_MAX || !nch || nch > TPM_MAX_CH)
+		return -1;
+
+	memset(c, 0, sizeof(*c));
+	c->rate = rate;
+	c->width = width;
+	c->mask = (u32)((1ULL << width) - 1);
+	c->nch = nch;
+	c->param = param;
+	c->param_raw = param_raw;
+	c->last_ns = now_ns;
+	c->read_pos = TPM_U64_MAX;
+	c->cmod_ack = true;
+	c->write_latency = true;
+	c->buffer_ignore = true;
+	c->first_period = TPM_FIRST_INACTIVE;
+	for (i = 0; i < nch; i++)
+		c->ch[i].log.runs = runs + (size_t)i * TPM_LOG_RUNS;
+
+	return 0;
+}
+
+/*
+ * How strict the model is (each true / non-zero is the silicon's way, see
+ * INTERFACE.md): @cmod_ack: a CMOD change takes effect and reads back at
+ * the second counter clock edge after the write; @write_latency: MOD, CnV
+ * and CnSC writes reach the counter clock domain at the next edge;
+ * @buffer_ignore: a MOD or CnV write while an earlier one is not yet taken
+ * is ignored (and recorded as an error); @first_period: enum tpm_first.
+ * Call it before the first register access. Returns -1 if @first_period is
+ * out of range.
+ */
+static inline int tpm_core_set_strict(struct tpm_core *c, bool cmod_ack,
+				      bool write_latency, bool buffer_ignore,
+				      u32 first_period)
+{
+	if (first_period > TPM_FIRST_MAX)
+		return -1;
+
+	c->cmod_ack = cmod_ack;
+	c->write_latency = write_latency;
+	c->buffer_ignore = buffer_ignore;
+	c->first_period = first_period;
+
+	return 0;
+}
+
+/* The counter stops: cut the period in progress, start a stop */
+static inline void tpm_stop(struct tpm_core *c)
+{
+	u32 i;
+
+	tpm_log_cut(c);
+	tpm_period_reset(c, c->pos);
+	c->stop_cycles = 0;
+	for (i = 0; i < c->nch; i++)
+		c->ch[i].stop_high = 0;
+}
+
+/* The counter starts: log the stop, start a period at the held count */
+static inline void tpm_start(struct tpm_core *c)
+{
+	u32 i;
+
+	for (i = 0; i < c->nch; i++) {
+		if (c->stop_cycles)
+			tpm_log_add(&c->ch[i].log, TPM_KIND_STOP,
+				    c->stop_cycles, c->ch[i].stop_high, 1);
+		c->ch[i].stop_high = 0;
+	}
+	c->stop_cycles = 0;
+	c->first = c->first_period != TPM_FIRST_SET;
+	tpm_period_reset(c, c->pos);
+}
+
+/* CMOD changes in the counter clock domain */
+static inline void tpm_set_cmod(struct tpm_core *c, u32 cmod)
+{
+	bool was = tpm_counting(c);
+
+	c->sc = (c->sc & ~TPM_SC_CMOD) | cmod << TPM_SC_CMOD_SHIFT;
+
+	if (was && !tpm_counting(c))
+		tpm_stop(c);
+	else if (!was && tpm_counting(c))
+		tpm_start(c);
+}
+
+/* Queue a write to arrive @edges clock edges from now */
+static inline void tpm_wr_queue(struct tpm_core *c, struct tpm_wr *w,
+				u32 val, u64 edges)
+{
+	w->on = true;
+	w->val = val;
+	w->due = c->now + edges;
+	w->seq = c->seq++;
+}
+
+static inline void tpm_write_sc(struct tpm_core *c, u32 val)
+{
+	u32 old = c->sc;
+	bool was = tpm_counting(c);
+	u32 ps_old = old & TPM_SC_PS;
+	u32 ps = val & TPM_SC_PS;
+	u32 cmod = (val & TPM_SC_CMOD) >> TPM_SC_CMOD_SHIFT;
+
+	/* PS is write-protected while the counter runs (CMOD as in effect) */
+	if (was && ps != ps_old) {
+		tpm_error(c, TPM_ERR_PS_COUNTING, 0, ps_old, ps);
+		ps = ps_old;
+	}
+	if ((val & TPM_SC_CPWMS) && !(old & TPM_SC_CPWMS))
+		tpm_error(c, TPM_ERR_CPWMS, 0, 0, 0);
+	if (cmod > 1 && cmod != tpm_cmod(c))
+		tpm_error(c, TPM_ERR_CMOD, 0, cmod, 0);
+
+	/* a stopped counter keeps CNT across a prescaler change */
+	if (!was && ps != ps_old)
+		c->pos = (c->pos >> ps_old) << ps;
+
+	/* TOF is write 1 to clear; CMOD changes below */
+	c->sc = (val & ~(TPM_SC_PS | TPM_SC_TOF | TPM_SC_CMOD)) | ps |
+		(old & (TPM_SC_TOF & ~val)) | (old & TPM_SC_CMOD);
+
+	if (!c->cmod_ack) {
+		tpm_set_cmod(c, cmod);
+		return;
+	}
+	/*
+	 * The latest write wins: writing back the CMOD in effect (as a TOF
+	 * clear that writes SC back does) cancels a change not yet taken.
+	 */
+	if (cmod == tpm_cmod(c))
+		c->cmod_wr.on = false;
+	else if (!c->cmod_wr.on || c->cmod_wr.val != cmod)
+		tpm_wr_queue(c, &c->cmod_wr, cmod, 2);
+}
+
+static inline void tpm_write_cnsc(struct tpm_core *c, u32 n, u32 val)
+{
+	struct tpm_chan *ch = &c->ch[n];
+	u32 old = tpm_els(ch);
+	u32 els;
+
+	/* CHF (write 1 to clear) is not modelled: never set */
+	ch->cnsc = val & ~TPM_CNSC_CHF;
+	els = tpm_els(ch);
+
+	if (els == TPM_ELS_RESERVED)
+		tpm_error(c, TPM_ERR_ELS_RESERVED, n, val, 0);
+	else if (els && !(val & TPM_CNSC_MSB))
+		tpm_error(c, TPM_ERR_MSB, n, val, 0);
+
+	if (els != old && tpm_counting(c))
+		ch->els_changed = true;
+}
+
+/*
+ * A MOD or CnV value reaches the counter clock domain: while counting it
+ * waits in the write buffer for the next wrap, while stopped it is the
+ * register's value at once (and replaces a value still buffered).
+ */
+static inline void tpm_buf_arrive(struct tpm_core *c, u32 *reg, u32 *buf,
+				  bool *pending, u32 val)
+{
+	if (tpm_counting(c)) {
+		*buf = val;
+		*pending = true;
+	} else {
+		*reg = val;
+		*pending = false;
+	}
+}
+
+/*
+ * A MOD or CnV write from the CPU. With buffer_ignore it is ignored while
+ * an earlier write is on its way or, counting, waits for the wrap.
+ */
+static inline void tpm_buf_write(struct tpm_core *c, u32 code, u32 n,
+				 u32 *reg, u32 *buf, bool *pending,
+				 struct tpm_wr *w, u32 val)
+{
+	val &= c->mask;
+	if (c->buffer_ignore && (w->on || (*pending && tpm_counting(c)))) {
+		tpm_error(c, code, n, val, w->on ? w->val : *buf);
+		return;
+	}
+	if (c->write_latency)
+		tpm_wr_queue(c, w, val, 1);
+	else
+		tpm_buf_arrive(c, reg, buf, pending, val);
+}
+
+/* Pending write @i: 0 CMOD, 1 MOD, then CnV and CnSC of each channel */
+static inline struct tpm_wr *tpm_wr_at(struct tpm_core *c, u32 i)
+{
+	if (i == 0)
+		return &c->cmod_wr;
+	if (i == 1)
+		return &c->mod_wr;
+	i -= 2;
+	return i & 1 ? &c->ch[i / 2].cnsc_wr : &c->ch[i / 2].cnv_wr;
+}
+
+/* The pending write that arrives first, or NULL */
+static inline struct tpm_wr *tpm_wr_next(struct tpm_core *c, u32 *idx)
+{
+	struct tpm_wr *best = NULL, *w;
+	u32 i;
+
+	for (i = 0; i < 2 + 2 * c->nch; i++) {
+		w = tpm_wr_at(c, i);
+		if (w->on && (!best || w->due < best->due ||
+			      (w->due == best->due && w->seq < best->seq))) {
+			best = w;
+			*idx = i;
+		}
+	}
+
+	return best;
+}
+
+/* Pending write @i takes effect */
+static inline void tpm_wr_arrive(struct tpm_core *c, u32 i)
+{
+	struct tpm_wr *w = tpm_wr_at(c, i);
+	struct tpm_chan *ch;
+
+	w->on = false;
+	if (i == 0) {
+		tpm_set_cmod(c, w->val);
+	} else if (i == 1) {
+		tpm_buf_arrive(c, &c->mod, &c->mod_buf, &c->mod_pending,
+			       w->val);
+	} else if ((i - 2) & 1) {
+		tpm_write_cnsc(c, (i - 2) / 2, w->val);
+	} else {
+		ch = &c->ch[(i - 2) / 2];
+		tpm_buf_arrive(c, &ch->cnv, &ch->cnv_buf, &ch->cnv_pending,
+			       w->val);
+	}
+}
+
+/*
+ * Let @cycles clock cycles pass. Pending writes arrive at their clock
+ * edge, after the counter stepped there (a write due at the edge of a wrap
+ * misses that wrap), in the order they were made.
+ */
+static inline void tpm_core_advance(struct tpm_core *c, u64 cycles)
+{
+	struct tpm_wr *w;
+	u64 step;
+	u32 i;
+
+	while ((w = tpm_wr_next(c, &i)) && w->due - c->now <= cycles) {
+		step = w->due - c->now;
+		tpm_run(c, step);
+		c->now += step;
+		cycles -= step;
+		tpm_wr_arrive(c, i);
+	}
+	tpm_run(c, cycles);
+	c->now += cycles;
 }
 
 /* Clock cycles in @ns nanoseconds, carrying the fraction to the next call */
@@ -488,114 +825,6 @@ static inline void tpm_core_advance_to(struct tpm_core *c, u64 now_ns)
 	tpm_core_advance(c, tpm_core_ns_to_cycles(c, ns));
 }
 
-/*
- * Set up a stopped counter with all registers 0 at time @now_ns. @runs
- * holds TPM_LOG_RUNS runs for each of the @nch channels. Returns 0, or -1
- * if a parameter is out of range.
- */
-static inline int tpm_core_init(struct tpm_core *c, u32 rate, u32 width,
-				u32 nch, bool param_raw, u32 param,
-				struct tpm_run *runs, u64 now_ns)
-{
-	u32 i;
-
-	if (!rate || rate > TPM_RATE_MAX || width < TPM_WIDTH_MIN ||
-	    width > TPM_WIDTH_MAX || !nch || nch > TPM_MAX_CH)
-		return -1;
-
-	memset(c, 0, sizeof(*c));
-	c->rate = rate;
-	c->width = width;
-	c->mask = (u32)((1ULL << width) - 1);
-	c->nch = nch;
-	c->param = param;
-	c->param_raw = param_raw;
-	c->last_ns = now_ns;
-	c->read_pos = TPM_U64_MAX;
-	for (i = 0; i < nch; i++)
-		c->ch[i].log.runs = runs + (size_t)i * TPM_LOG_RUNS;
-
-	return 0;
-}
-
-/* The counter stops: cut the period in progress, start a stop */
-static inline void tpm_stop(struct tpm_core *c)
-{
-	u32 i;
-
-	tpm_log_cut(c);
-	tpm_period_reset(c, c->pos);
-	c->stop_cycles = 0;
-	for (i = 0; i < c->nch; i++)
-		c->ch[i].stop_high = 0;
-}
-
-/* The counter starts: log the stop, start a period at the held count */
-static inline void tpm_start(struct tpm_core *c)
-{
-	u32 i;
-
-	for (i = 0; i < c->nch; i++) {
-		if (c->stop_cycles)
-			tpm_log_add(&c->ch[i].log, TPM_KIND_STOP,
-				    c->stop_cycles, c->ch[i].stop_high, 1);
-		c->ch[i].stop_high = 0;
-	}
-	c->stop_cycles = 0;
-	tpm_period_reset(c, c->pos);
-}
-
-static inline void tpm_write_sc(struct tpm_core *c, u32 val)
-{
-	u32 old = c->sc;
-	bool was = tpm_counting(c);
-	u32 ps_old = old & TPM_SC_PS;
-	u32 ps = val & TPM_SC_PS;
-	u32 cmod = (val & TPM_SC_CMOD) >> TPM_SC_CMOD_SHIFT;
-
-	/* PS is write-protected while the counter runs */
-	if (was && ps != ps_old) {
-		tpm_error(c, TPM_ERR_PS_COUNTING, 0, ps_old, ps);
-		ps = ps_old;
-	}
-	if ((val & TPM_SC_CPWMS) && !(old & TPM_SC_CPWMS))
-		tpm_error(c, TPM_ERR_CPWMS, 0, 0, 0);
-	if (cmod > 1 && cmod != tpm_cmod(c))
-		tpm_error(c, TPM_ERR_CMOD, 0, cmod, 0);
-
-	/* a stopped counter keeps CNT across a prescaler change */
-	if (!was && ps != ps_old)
-		c->pos = (c->pos >> ps_old) << ps;
-
-	/* TOF is write 1 to clear */
-	c->sc = (val & ~(TPM_SC_PS | TPM_SC_TOF)) | ps |
-		(old & TPM_SC_TOF & ~val);
-
-	if (was && !tpm_counting(c))
-		tpm_stop(c);
-	else if (!was && tpm_counting(c))
-		tpm_start(c);
-}
-
-static inline void tpm_write_cnsc(struct tpm_core *c, u32 n, u32 val)
-{
-	struct tpm_chan *ch = &c->ch[n];
-	u32 old = tpm_els(ch);
-	u32 els;
-
-	/* CHF (write 1 to clear) is not modelled: never set */
-	ch->cnsc = val & ~TPM_CNSC_CHF;
-	els = tpm_els(ch);
-
-	if (els == TPM_ELS_RESERVED)
-		tpm_error(c, TPM_ERR_ELS_RESERVED, n, val, 0);
-	else if (els && !(val & TPM_CNSC_MSB))
-		tpm_error(c, TPM_ERR_MSB, n, val, 0);
-
-	if (els != old && tpm_counting(c))
-		ch->els_changed = true;
-}
-
 /* Write a register; the model must have been advanced to now */
 static inline void tpm_core_write(struct tpm_core *c, u32 off, u32 val)
 {
@@ -605,15 +834,15 @@ static inline void tpm_core_write(struct tpm_core *c, u32 off, u32 val)
 	if (off >= TPM_CH_BASE && off < TPM_CNSC(c->nch)) {
 		n = (off - TPM_CH_BASE) / TPM_CH_STRIDE;
 		ch = &c->ch[n];
-		if (off == TPM_CNSC(n)) {
+		if (off != TPM_CNSC(n))
+			tpm_buf_write(c, TPM_ERR_CNV_IGNORED, n, &ch->cnv,
+				      &ch->cnv_buf, &ch->cnv_pending,
+				      &ch->cnv_wr, val);
+		else if (c->write_latency)
+			/* a CnSC write not yet taken is replaced */
+			tpm_wr_queue(c, &ch->cnsc_wr, val, 1);
+		else
 			tpm_write_cnsc(c, n, val);
-		} else if (tpm_counting(c)) {
-			ch->cnv_buf = val & c->mask;
-			ch->cnv_pending = true;
-		} else {
-			ch->cnv = val & c->mask;
-			ch->cnv_pending = false;
-		}
 		return;
 	}
 
@@ -625,7 +854,7 @@ static inline void tpm_core_write(struct tpm_core *c, u32 off, u32 val)
 		tpm_write_sc(c, val);
 		break;
 	case TPM_CNT:
-		/* any write resets the counter */
+		/* any write resets the counter and the outputs */
 		if (tpm_counting(c)) {
 			tpm_log_cut(c);
 			c->pos = 0;
@@ -633,21 +862,51 @@ static inline void tpm_core_write(struct tpm_core *c, u32 off, u32 val)
 		} else {
 			c->pos = 0;
 		}
+		c->first = c->first_period != TPM_FIRST_SET;
 		break;
 	case TPM_MOD:
-		if (tpm_counting(c)) {
-			c->mod_buf = val & c->mask;
-			c->mod_pending = true;
-		} else {
-			c->mod = val & c->mask;
-			c->mod_pending = false;
-		}
+		tpm_buf_write(c, TPM_ERR_MOD_IGNORED, 0, &c->mod, &c->mod_buf,
+			      &c->mod_pending, &c->mod_wr, val);
 		break;
 	default:
 		if (off <= TPM_REG_MAX)
 			c->regs[off / 4] = val;
 		break;
 	}
+}
+
+/*
+ * Power loss (system suspend): every register reads its reset value, MOD
+ * all ones of the counter width, the others 0; writes on their way and
+ * buffered values are lost. A running counter stops (its period is cut).
+ */
+static inline void tpm_core_reset(struct tpm_core *c)
+{
+	struct tpm_chan *ch;
+	u32 i;
+
+	if (tpm_counting(c))
+		tpm_stop(c);
+
+	c->sc = 0;
+	c->pos = 0;
+	c->mod = c->mask;
+	c->mod_buf = 0;
+	c->mod_pending = false;
+	c->cmod_wr.on = false;
+	c->mod_wr.on = false;
+	c->first = false;
+	memset(c->regs, 0, sizeof(c->regs));
+	for (i = 0; i < c->nch; i++) {
+		ch = &c->ch[i];
+		ch->cnsc = 0;
+		ch->cnv = 0;
+		ch->cnv_buf = 0;
+		ch->cnv_pending = false;
+		ch->cnv_wr.on = false;
+		ch->cnsc_wr.on = false;
+	}
+	tpm_period_reset(c, 0);
 }
 
 /* Read a register; the model must have been advanced to now */
@@ -728,6 +987,7 @@ static inline const char *tpm_kind_name(u32 kind)
 		[TPM_KIND_TRUNC] = "trunc",
 		[TPM_KIND_OFF] = "off",
 		[TPM_KIND_STOP] = "stop",
+		[TPM_KIND_FIRST] = "first",
 	};
 
 	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
@@ -849,6 +1109,14 @@ static inline int tpm_format_error(const struct tpm_error *e, char *buf,
 		return snprintf(buf, size,
 				"PARAM: write 0x%x to a read-only register\n",
 				e->a);
+	case TPM_ERR_MOD_IGNORED:
+		return snprintf(buf, size,
+				"MOD: write 0x%x ignored, 0x%x not taken yet (one write per period)\n",
+				e->a, e->b);
+	case TPM_ERR_CNV_IGNORED:
+		return snprintf(buf, size,
+				"C%uV: write 0x%x ignored, 0x%x not taken yet (one write per period)\n",
+				e->ch, e->a, e->b);
 	default:
 		return snprintf(buf, size, "error %u\n", e->code);
 	}

@@ -59,6 +59,31 @@ static unsigned int clk_delay_ms;
 module_param(clk_delay_ms, uint, 0444);
 MODULE_PARM_DESC(clk_delay_ms, "Add the clock lookup this long after the child device, in ms (default 0)");
 
+/*
+ * How strict the model is (INTERFACE.md, "Strict behaviours"). Each is off
+ * by default until the driver has been made and shown correct under it;
+ * VM_MODEL_PARAMS turns them on for a run.
+ */
+static bool cmod_ack;
+module_param(cmod_ack, bool, 0444);
+MODULE_PARM_DESC(cmod_ack, "A CMOD change takes effect and reads back at the 2nd counter clock edge after the write (1; default 0: at once)");
+
+static bool write_latency;
+module_param(write_latency, bool, 0444);
+MODULE_PARM_DESC(write_latency, "MOD, CnV, CnSC writes reach the counter clock domain at the next counter clock edge (1; default 0: at once)");
+
+static bool buffer_ignore;
+module_param(buffer_ignore, bool, 0444);
+MODULE_PARM_DESC(buffer_ignore, "A MOD/CnV write while an earlier one is not taken yet is ignored and recorded as an error (1; default 0: it replaces it)");
+
+static unsigned int first_period;
+module_param(first_period, uint, 0444);
+MODULE_PARM_DESC(first_period, "Outputs after a start or CNT write until the first overflow: 0 set as at a wrap (default), 1 inactive level, 2 low until the match");
+
+static bool suspend_resets;
+module_param(suspend_resets, bool, 0444);
+MODULE_PARM_DESC(suspend_resets, "System suspend/resume resets all registers to their reset values (1; default 0)");
+
 struct tpm_model;
 
 /* What a ch<N> debugfs file refers to */
@@ -76,6 +101,8 @@ struct tpm_model {
 	raw_spinlock_t lock;
 	struct tpm_core core;
 	bool fault_io;
+	/* power-loss resets done (suspend_resets, debugfs suspend_reset) */
+	u64 resets;
 	struct tpm_run *runs;
 	/* register accesses and the time spent emulating them (make bench) */
 	atomic64_t io_count;
@@ -435,6 +462,44 @@ static int tpm_model_no_latch_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(tpm_model_no_latch_fops, tpm_model_no_latch_get,
 			 tpm_model_no_latch_set, "%llu\n");
 
+/* Power loss: every register to its reset value */
+static void tpm_model_reset(struct tpm_model *m)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	tpm_model_update(m);
+	tpm_core_reset(&m->core);
+	m->resets++;
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+}
+
+static int tpm_model_suspend_reset_get(void *data, u64 *val)
+{
+	struct tpm_model *m = data;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	*val = m->resets;
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	return 0;
+}
+
+static int tpm_model_suspend_reset_set(void *data, u64 val)
+{
+	if (val != 1)
+		return -EINVAL;
+
+	tpm_model_reset(data);
+
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(tpm_model_suspend_reset_fops,
+			 tpm_model_suspend_reset_get,
+			 tpm_model_suspend_reset_set, "%llu\n");
+
 static void tpm_model_debugfs_init(struct tpm_model *m)
 {
 	char name[16];
@@ -460,6 +525,8 @@ static void tpm_model_debugfs_init(struct tpm_model *m)
 				   &tpm_model_no_latch_fops);
 	debugfs_create_file_unsafe("fault_io", 0644, m->debugfs, m,
 				   &tpm_model_fault_io_fops);
+	debugfs_create_file_unsafe("suspend_reset", 0644, m->debugfs, m,
+				   &tpm_model_suspend_reset_fops);
 }
 
 /*
@@ -554,8 +621,11 @@ static int __tpm_model_probe(struct platform_device *pdev)
 		return ret;
 
 	if (tpm_core_init(&m->core, rate, width, nch, param >= 0, (u32)param,
-			  m->runs, ktime_get_ns()))
+			  m->runs, ktime_get_ns()) ||
+	    tpm_core_set_strict(&m->core, cmod_ack, write_latency,
+				buffer_ignore, first_period))
 		return -EINVAL;
+	platform_set_drvdata(pdev, m);
 
 	map = devm_regmap_init(dev, NULL, m, &tpm_model_regmap_config);
 	if (IS_ERR(map))
@@ -624,10 +694,32 @@ static int tpm_model_probe(struct platform_device *pdev)
 	return tpm_model_probe_ret;
 }
 
+/*
+ * The TPM loses its registers in system suspend (suspend_resets). The
+ * reset is made at resume, in the normal phase that pm_test=devices runs
+ * too: the model device resumes before its child, so the PWM driver's
+ * resume sees the reset values.
+ */
+static int tpm_model_resume(struct device *dev)
+{
+	struct tpm_model *m = dev_get_drvdata(dev);
+
+	if (suspend_resets && m)
+		tpm_model_reset(m);
+
+	return 0;
+}
+
+static const struct dev_pm_ops tpm_model_pm = {
+	.resume = tpm_model_resume,
+	.restore = tpm_model_resume,
+};
+
 static struct platform_driver tpm_model_driver = {
 	.driver = {
 		.name = TPM_MODEL_NAME,
 		.probe_type = PROBE_FORCE_SYNCHRONOUS,
+		.pm = &tpm_model_pm,
 	},
 	.probe = tpm_model_probe,
 };
@@ -652,6 +744,11 @@ static int __init tpm_model_init(void)
 	if (param < 0 && (!channels || channels > TPM_MAX_CH)) {
 		pr_err("channels %u out of range 1..%u\n",
 		       channels, TPM_MAX_CH);
+		return -EINVAL;
+	}
+	if (first_period > TPM_FIRST_MAX) {
+		pr_err("first_period %u out of range 0..%u\n",
+		       first_period, TPM_FIRST_MAX);
 		return -EINVAL;
 	}
 

@@ -42,21 +42,21 @@ SHAPES=(5.10.0 5.15.0 5.15.83 6.1.1 6.6 6.7 6.8 6.9-6.10 6.13-6.16 6.17+)
 PROBES=(devm-clk-get-enabled devm-pwmchip-add devm-pwmchip-alloc
 	module-import-ns-string pwm-chip-base pwm-chip-of-pwm-n-cells
 	pwm-ops-get-state-int pwm-ops-owner pwm-ops-waveform
-	regmap-raw-spinlock simple-dev-pm-ops)
+	regmap-raw-spinlock simple-dev-pm-ops pwmchip-remove-void)
 
 # shape -> "BASE-SERIES EXPECTED": the Debian series whose amd64 headers the
 # shape starts from, and one digit per probe above (1 = the API is there).
 declare -A SHAPE=(
-	[5.10.0]="5.10 00001101000"
-	[5.15.0]="6.1 01001101010"
-	[5.15.83]="6.1 11001101010"
-	[6.1.1]="6.1 11001101011"
-	[6.6]="6.1 11001111011"
-	[6.7]="6.1 11001110011"
-	[6.8]="6.1 11000110011"
-	[6.9-6.10]="6.12 11100010011"
-	[6.13-6.16]="7.3 11110010111"
-	[6.17+]="7.3 11110010111"
+	[5.10.0]="5.10 000011010000"
+	[5.15.0]="6.1 010011010101"
+	[5.15.83]="6.1 110011010101"
+	[6.1.1]="6.1 110011010111"
+	[6.6]="6.1 110011110111"
+	[6.7]="6.1 110011100111"
+	[6.8]="6.1 110001100111"
+	[6.9-6.10]="6.12 111000100111"
+	[6.13-6.16]="7.3 111100101111"
+	[6.17+]="7.3 111100101111"
 )
 
 # ---- edits ---------------------------------------------------------------
