@@ -150,4 +150,101 @@ static inline u64 imx_tpm_duty_ns(const struct imx_tpm_pwm_hw *hw, u32 rate)
 	return imx_tpm_cycles_to_ns(ticks << hw->ps, rate);
 }
 
+/**
+ * imx_tpm_round_waveform() - hardware setting for a waveform
+ * @period_ns: period
+ * @duty_ns: length of the active (high) phase
+ * @offset_ns: start of the active phase in the period
+ * @rate: counter clock rate in Hz
+ * @width: counter width in bits
+ * @hw: receives ps, mod and cnv
+ * @inversed: in: the channel's polarity; out: the polarity to program
+ *
+ * The hardware makes two shapes: high from the period start for CnV ticks
+ * (normal polarity, ELS high-true), or low from the period start for CnV
+ * ticks and high for the rest (inversed, low-true). A waveform whose
+ * active phase reaches the end of the period (@offset_ns > 0 and
+ * @offset_ns + @duty_ns >= @period_ns) takes the second shape, with the
+ * low phase, the offset, rounded down as the duty cycle of an inversed
+ * state is: a state has the same output whichever API applies it. Any
+ * other waveform takes the first shape, the duty rounded down and the
+ * offset to 0.
+ *
+ * 0 % and 100 % are constant outputs that both polarities express: they
+ * are expressed in @*inversed, so that changing the duty of an enabled
+ * channel never needs a polarity change. Where the register cannot hold
+ * CnV = MOD + 1 (the longest period), the best in that polarity is one
+ * tick short of it.
+ *
+ * Return: as imx_tpm_round_period()
+ */
+static inline int imx_tpm_round_waveform(u64 period_ns, u64 duty_ns,
+					 u64 offset_ns, u32 rate,
+					 unsigned int width,
+					 struct imx_tpm_pwm_hw *hw,
+					 bool *inversed)
+{
+	bool keep = *inversed;
+	u64 ticks, full, t;
+	bool high, low;
+	int ret;
+
+	ret = imx_tpm_round_period(period_ns, rate, width, hw);
+	ticks = (u64)hw->mod + 1;
+	/* CnV above MOD: high-true always high, low-true always low */
+	full = ticks < 1ULL << width ? ticks : ticks - 1;
+
+	*inversed = offset_ns && (offset_ns >= period_ns ||
+				  duty_ns >= period_ns - offset_ns);
+	imx_tpm_round_duty(*inversed ? offset_ns : duty_ns, rate, width, hw);
+
+	/* the first phase in whole ticks, before CnV's limit */
+	t = imx_tpm_ns_to_cycles(*inversed ? offset_ns : duty_ns, rate,
+				 ticks << hw->ps) >> hw->ps;
+	high = *inversed ? !t : t == ticks;
+	low = *inversed ? t == ticks : !t;
+	if (high)
+		hw->cnv = keep ? 0 : (u32)full;
+	else if (low)
+		hw->cnv = keep ? (u32)full : 0;
+	if (high || low)
+		*inversed = keep;
+
+	return ret;
+}
+
+/**
+ * imx_tpm_waveform_ns() - the waveform that a hardware setting produces
+ * @hw: ps, mod and cnv
+ * @inversed: the polarity
+ * @rate: counter clock rate in Hz
+ * @period_ns: receives the period
+ * @duty_ns: receives the length of the high phase
+ * @offset_ns: receives its start in the period
+ *
+ * In nanoseconds rounded up; imx_tpm_round_waveform() gives @hw and
+ * @inversed back for them. A constant output has offset 0.
+ */
+static inline void imx_tpm_waveform_ns(const struct imx_tpm_pwm_hw *hw,
+				       bool inversed, u32 rate,
+				       u64 *period_ns, u64 *duty_ns,
+				       u64 *offset_ns)
+{
+	struct imx_tpm_pwm_hw high = *hw;
+
+	*period_ns = imx_tpm_period_ns(hw, rate);
+	*offset_ns = 0;
+	if (!inversed) {
+		*duty_ns = imx_tpm_duty_ns(hw, rate);
+	} else if (!hw->cnv) {
+		*duty_ns = *period_ns;
+	} else if (hw->cnv > hw->mod) {
+		*duty_ns = 0;
+	} else {
+		high.cnv = hw->mod + 1 - hw->cnv;
+		*duty_ns = imx_tpm_duty_ns(&high, rate);
+		*offset_ns = imx_tpm_duty_ns(hw, rate);
+	}
+}
+
 #endif /* _PWM_IMX_TPM_ROUND_H */

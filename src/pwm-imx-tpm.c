@@ -579,8 +579,8 @@ static void pwm_imx_tpm_free(struct pwm_chip *chip, struct pwm_device *pwm)
 #ifdef PWM_WFHWSIZE
 /*
  * Waveform API. The hardware produces the active phase either at the start
- * of the period (normal polarity) or at its end (inversed polarity), so
- * the offset rounds down to 0 or to the period minus the duty length.
+ * of the period (normal polarity) or at its end (inversed polarity); see
+ * imx_tpm_round_waveform() for which waveform gets which.
  */
 static int pwm_imx_tpm_round_waveform_tohw(struct pwm_chip *chip,
 					   struct pwm_device *pwm,
@@ -589,36 +589,27 @@ static int pwm_imx_tpm_round_waveform_tohw(struct pwm_chip *chip,
 {
 	struct pwm_imx_tpm *tpm = pwmchip_get_drvdata(chip);
 	struct pwm_imx_tpm_wfhw *wfhw = _wfhw;
-	struct imx_tpm_pwm_hw offset;
-	u64 ticks;
-	int ret;
+	unsigned int ch = pwm->hwpwm;
 
+	/*
+	 * The polarity that 0 % and 100 % are expressed in: an enabled
+	 * channel's, else the one its user last asked for (a waveform has no
+	 * polarity, and a disabled state reaches the driver without it).
+	 */
 	*wfhw = (struct pwm_imx_tpm_wfhw){
-		.inversed = test_bit(pwm->hwpwm, &tpm->inversed),
+		.inversed = test_bit(ch, &tpm->enabled) ?
+			    test_bit(ch, &tpm->inversed) :
+			    pwm->state.polarity == PWM_POLARITY_INVERSED,
 	};
 
 	if (!wf->period_length_ns)
 		return 0;
 
-	ret = imx_tpm_round_period(wf->period_length_ns, tpm->rate,
-				   tpm->width, &wfhw->hw);
-	imx_tpm_round_duty(wf->duty_length_ns, tpm->rate, tpm->width,
-			   &wfhw->hw);
 	wfhw->enabled = true;
-	wfhw->inversed = false;
 
-	ticks = (u64)wfhw->hw.mod + 1;
-	if (wf->duty_offset_ns && wfhw->hw.cnv && wfhw->hw.cnv < ticks) {
-		offset = wfhw->hw;
-		imx_tpm_round_duty(wf->duty_offset_ns, tpm->rate, tpm->width,
-				   &offset);
-		if (ticks - wfhw->hw.cnv <= offset.cnv) {
-			wfhw->hw.cnv = (u32)(ticks - wfhw->hw.cnv);
-			wfhw->inversed = true;
-		}
-	}
-
-	return ret;
+	return imx_tpm_round_waveform(wf->period_length_ns, wf->duty_length_ns,
+				      wf->duty_offset_ns, tpm->rate, tpm->width,
+				      &wfhw->hw, &wfhw->inversed);
 }
 
 static int pwm_imx_tpm_round_waveform_fromhw(struct pwm_chip *chip,
@@ -628,25 +619,13 @@ static int pwm_imx_tpm_round_waveform_fromhw(struct pwm_chip *chip,
 {
 	struct pwm_imx_tpm *tpm = pwmchip_get_drvdata(chip);
 	const struct pwm_imx_tpm_wfhw *wfhw = _wfhw;
-	struct imx_tpm_pwm_hw active = wfhw->hw;
 
 	*wf = (struct pwm_waveform){ };
 
-	if (!wfhw->enabled)
-		return 0;
-
-	wf->period_length_ns = imx_tpm_period_ns(&wfhw->hw, tpm->rate);
-
-	if (!wfhw->inversed) {
-		wf->duty_length_ns = imx_tpm_duty_ns(&wfhw->hw, tpm->rate);
-	} else if (!wfhw->hw.cnv) {
-		/* low-true with CnV = 0 is high for the whole period */
-		wf->duty_length_ns = wf->period_length_ns;
-	} else if (wfhw->hw.cnv <= wfhw->hw.mod) {
-		active.cnv = wfhw->hw.mod + 1 - wfhw->hw.cnv;
-		wf->duty_length_ns = imx_tpm_duty_ns(&active, tpm->rate);
-		wf->duty_offset_ns = imx_tpm_duty_ns(&wfhw->hw, tpm->rate);
-	}
+	if (wfhw->enabled)
+		imx_tpm_waveform_ns(&wfhw->hw, wfhw->inversed, tpm->rate,
+				    &wf->period_length_ns, &wf->duty_length_ns,
+				    &wf->duty_offset_ns);
 
 	return 0;
 }
@@ -670,17 +649,22 @@ static int pwm_imx_tpm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 			     const struct pwm_state *state)
 {
 	struct pwm_imx_tpm *tpm = pwmchip_get_drvdata(chip);
+	bool inversed = state->polarity == PWM_POLARITY_INVERSED;
 	struct pwm_imx_tpm_wfhw wfhw = {
 		.enabled = state->enabled,
-		.inversed = state->polarity == PWM_POLARITY_INVERSED,
+		.inversed = inversed,
 	};
+	u64 high, offset;
 
 	if (state->enabled) {
-		if (imx_tpm_round_period(state->period, tpm->rate, tpm->width,
-					 &wfhw.hw))
+		/* inversed: low for duty_cycle, then high to the period end */
+		high = inversed ? state->period - state->duty_cycle :
+				  state->duty_cycle;
+		offset = inversed ? state->duty_cycle : 0;
+		if (imx_tpm_round_waveform(state->period, high, offset,
+					   tpm->rate, tpm->width, &wfhw.hw,
+					   &wfhw.inversed))
 			return -EINVAL;
-		imx_tpm_round_duty(state->duty_cycle, tpm->rate, tpm->width,
-				   &wfhw.hw);
 	}
 
 	return pwm_imx_tpm_write(tpm, pwm->hwpwm, &wfhw);

@@ -98,8 +98,9 @@ struct wf {
 struct tpm_hw {
 	unsigned int ps;
 	uint64_t n;
-	uint64_t cnv;
+	uint64_t start, len;	/* the high phase, in ticks */
 	int inversed;
+	int constant;		/* 0 % or 100 %: either polarity */
 	int rounded_up;
 };
 
@@ -114,6 +115,10 @@ struct check {
 	unsigned int shown;
 	unsigned int set_count;
 	struct wf cur;		/* last waveform set, period 0 if disabled */
+	int inversed;		/* the channel's polarity (ELS low-true) */
+	int exp_inversed;	/* the last ROUNDWF: polarity it needs, */
+	int exp_constant;	/* and whether either polarity does */
+	uint64_t exp_tick;	/* one counter tick there, ns rounded up */
 };
 
 static const char *errno_name(int err)
@@ -193,23 +198,33 @@ static uint64_t cycles_to_ns(uint64_t cycles, uint64_t rate)
 }
 
 /*
- * The hardware setting for a requested waveform. The period is the longest
- * not above the request (n ticks at the smallest prescaler that keeps n
- * below 2^width; 2^width ticks only at the largest prescaler); below one
- * clock cycle the shortest period, one tick, is taken and rounded_up set.
- * The duty is the longest not above the request: n ticks means 100 %,
- * except for n = 2^width where CnV cannot exceed MOD. The offset is the
- * largest achievable one not above the request: the active phase either
- * starts the period (offset 0) or ends it (offset n - duty, inversed
- * output), the latter only for 0 < duty < n.
+ * The hardware setting for a requested waveform, as the pin shows it: high
+ * for @len ticks from tick @start of a period of n ticks.
+ *
+ * The period is the longest not above the request (n ticks at the smallest
+ * prescaler that keeps n below 2^width; 2^width ticks only at the largest
+ * prescaler); below one clock cycle the shortest period, one tick, is taken
+ * and rounded_up set.
+ *
+ * The hardware has two shapes: high from the period start (normal) or low
+ * from the period start and high to its end (inversed). A waveform whose
+ * active phase reaches the period end (offset > 0, offset + duty >= period)
+ * is an inversed state: low for the offset rounded down, as .apply rounds
+ * an inversed duty cycle, so that a state gives the same output through
+ * either API. Any other waveform: high for the duty rounded down, from the
+ * period start. Low-true cannot be always low, nor high-true always high,
+ * where CnV cannot exceed MOD (n = 2^width): there a constant output is one
+ * tick short of it in the polarity that cannot express it, and 0 % and
+ * 100 % are expressed in the channel's polarity @inversed.
  */
 static void expect_hw(const struct check *c, const struct wf *req,
-		      struct tpm_hw *hw)
+		      int inversed, struct tpm_hw *hw)
 {
 	uint64_t tmax = 1ULL << c->width;
 	uint64_t cap = tmax << PS_MAX;
 	uint64_t cycles = ns_to_cycles(req->period, c->rate, cap);
-	uint64_t off_ticks;
+	uint64_t t;
+	int shape;
 
 	memset(hw, 0, sizeof(*hw));
 	if (!cycles) {
@@ -221,16 +236,30 @@ static void expect_hw(const struct check *c, const struct wf *req,
 		hw->n = cycles >> hw->ps;
 	}
 
-	hw->cnv = ns_to_cycles(req->duty, c->rate, hw->n << hw->ps) >> hw->ps;
-	if (hw->cnv == tmax)
-		hw->cnv = tmax - 1;
-
-	if (req->offset && hw->cnv && hw->cnv < hw->n) {
-		off_ticks = ns_to_cycles(req->offset, c->rate, cap) >> hw->ps;
-		if (hw->n - hw->cnv <= off_ticks) {
-			hw->cnv = hw->n - hw->cnv;
-			hw->inversed = 1;
+	shape = req->offset && (req->offset >= req->period ||
+				req->duty >= req->period - req->offset);
+	t = ns_to_cycles(shape ? req->offset : req->duty, c->rate,
+			 hw->n << hw->ps) >> hw->ps;
+	if (shape) {
+		hw->start = t;
+		hw->len = hw->n - t;
+	} else {
+		hw->len = t;
+	}
+	if (hw->len == 0 || hw->len == hw->n) {
+		/* constant: in the channel's polarity, as far as it can */
+		hw->constant = 1;
+		hw->inversed = inversed;
+		hw->start = 0;
+		hw->len = hw->len ? hw->n : 0;
+		if (hw->n == tmax && hw->len == hw->n && !inversed)
+			hw->len = hw->n - 1;
+		else if (hw->n == tmax && !hw->len && inversed) {
+			hw->start = hw->n - 1;
+			hw->len = 1;
 		}
+	} else {
+		hw->inversed = shape;
 	}
 }
 
@@ -238,31 +267,33 @@ static void expect_hw(const struct check *c, const struct wf *req,
 static void hw_to_wf(const struct check *c, const struct tpm_hw *hw,
 		     struct wf *wf)
 {
-	uint64_t duty = hw->cnv < hw->n ? hw->cnv : hw->n;
-
 	wf->period = cycles_to_ns(hw->n << hw->ps, c->rate);
-	if (!hw->inversed) {
-		wf->duty = cycles_to_ns(duty << hw->ps, c->rate);
-		wf->offset = 0;
-	} else {
-		wf->duty = cycles_to_ns((hw->n - duty) << hw->ps, c->rate);
-		wf->offset = cycles_to_ns(duty << hw->ps, c->rate);
-	}
+	wf->duty = hw->len == hw->n ? wf->period :
+		   cycles_to_ns(hw->len << hw->ps, c->rate);
+	wf->offset = hw->len && hw->len < hw->n ?
+		     cycles_to_ns(hw->start << hw->ps, c->rate) : 0;
 }
 
 static void expect_wf(const struct check *c, const struct wf *req,
-		      struct wf *out, int *rounded_up)
+		      struct wf *out, int *rounded_up, int *inversed,
+		      int *constant, uint64_t *tick)
 {
 	struct tpm_hw hw;
 
 	if (!req->period) {
 		memset(out, 0, sizeof(*out));
 		*rounded_up = 0;
+		*inversed = 0;
+		*constant = 1;
+		*tick = 0;
 		return;
 	}
-	expect_hw(c, req, &hw);
+	expect_hw(c, req, c->cur.period ? c->inversed : 0, &hw);
 	hw_to_wf(c, &hw, out);
 	*rounded_up = hw.rounded_up;
+	*inversed = hw.inversed;
+	*constant = hw.constant;
+	*tick = cycles_to_ns(1ULL << hw.ps, c->rate);
 }
 
 /* ----- check mode ----- */
@@ -323,7 +354,8 @@ static void check_round(struct check *c, const struct wf *req,
 	struct wf exp;
 	int up, ret;
 
-	expect_wf(c, req, &exp, &up);
+	expect_wf(c, req, &exp, &up, &c->exp_inversed, &c->exp_constant,
+		  &c->exp_tick);
 	ret = wf_ioctl(c->fd, PWM_IOCTL_ROUNDWF, c->ch, req, got);
 	if (ret < 0) {
 		result(c, 0, "ROUNDWF " WF_FMT " failed: %s (%s)",
@@ -337,11 +369,20 @@ static void check_round(struct check *c, const struct wf *req,
 	/* the ioctl may return 1 for "rounded up"; Linux 7.3 returns 0 */
 	result(c, ret == 0 || (ret == 1 && up),
 	       "ROUNDWF " WF_FMT " returned %d", WF_ARG(*req), ret);
-	/* everything rounds down unless the period is below one tick */
+	/*
+	 * Everything rounds down unless the period is below one tick, with
+	 * two exceptions of at most a tick of high time: an inversed state
+	 * (its low time, the offset, rounds down as .apply does), and 0 % on
+	 * an inversed channel at the longest period (one tick high: low-true
+	 * cannot be always low there, and the polarity stays).
+	 */
 	if (!up)
 		result(c, got->period <= req->period &&
-			  got->duty <= req->duty &&
-			  got->offset <= req->offset,
+			  (got->offset <= req->offset ||
+			   (c->exp_constant && c->exp_inversed)) &&
+			  (got->duty <= req->duty ||
+			   ((req->offset || (c->exp_constant && c->exp_inversed)) &&
+			    got->duty <= req->duty + c->exp_tick)),
 		       "ROUNDWF " WF_FMT " -> " WF_FMT " rounded up",
 		       WF_ARG(*req), WF_ARG(*got));
 }
@@ -352,14 +393,15 @@ static void check_set(struct check *c, const struct wf *req,
 {
 	struct wf got = { 0, 0, 0 }, again = { 0, 0, 0 };
 	struct wf off = { 0, 0, 0 };
-	int ret;
+	struct wf want = *rounded;
+	int ret, up;
 
 	/*
-	 * The driver produces a non-zero offset with inversed polarity, and
-	 * refuses to change the polarity of an enabled channel.
+	 * The polarity of an enabled channel cannot change (the output would
+	 * glitch); 0 % and 100 % are expressed in either.
 	 */
-	if (c->cur.period && rounded->period &&
-	    !c->cur.offset != !rounded->offset) {
+	if (c->cur.period && rounded->period && !c->exp_constant &&
+	    c->exp_inversed != c->inversed) {
 		ret = wf_ioctl(c->fd, PWM_IOCTL_SETROUNDEDWF, c->ch, req, NULL);
 		result(c, ret == -EBUSY,
 		       "SETROUNDEDWF " WF_FMT " after " WF_FMT
@@ -372,6 +414,10 @@ static void check_set(struct check *c, const struct wf *req,
 			return;
 		}
 		c->cur = off;
+		c->inversed = 0;
+		/* 0 % or 100 % now in the disabled channel's polarity */
+		expect_wf(c, req, &want, &up, &c->exp_inversed,
+			  &c->exp_constant, &c->exp_tick);
 	}
 
 	ret = wf_ioctl(c->fd, PWM_IOCTL_SETROUNDEDWF, c->ch, req, NULL);
@@ -386,10 +432,12 @@ static void check_set(struct check *c, const struct wf *req,
 		       WF_ARG(*req), strerror(-ret));
 		return;
 	}
-	c->cur = *rounded;
-	result(c, wf_equal(&got, rounded),
-	       "SETROUNDEDWF " WF_FMT ": GETWF " WF_FMT ", ROUNDWF gave "
-	       WF_FMT, WF_ARG(*req), WF_ARG(got), WF_ARG(*rounded));
+	c->cur = want;
+	/* a disabled channel's polarity is normal for the core (pwm_wf2state) */
+	c->inversed = want.period ? c->exp_inversed : 0;
+	result(c, wf_equal(&got, &want),
+	       "SETROUNDEDWF " WF_FMT ": GETWF " WF_FMT ", expected "
+	       WF_FMT, WF_ARG(*req), WF_ARG(got), WF_ARG(want));
 
 	/* what was read back is exact: rounding and setting it is a no-op */
 	ret = wf_ioctl(c->fd, PWM_IOCTL_ROUNDWF, c->ch, &got, &again);
@@ -577,7 +625,8 @@ static int run_check(const char *dev, int fd, unsigned int ch, uint64_t rate,
 	check_round(&c, &req, &got);
 	req = got;
 	req.period++;
-	expect_wf(&c, &req, &exp, &up);
+	expect_wf(&c, &req, &exp, &up, &c.exp_inversed, &c.exp_constant,
+		  &c.exp_tick);
 	ret = wf_ioctl(fd, PWM_IOCTL_SETEXACTWF, ch, &req, NULL);
 	if (wf_equal(&exp, &req))
 		result(&c, ret == 0, "SETEXACTWF of exact " WF_FMT ": %s",

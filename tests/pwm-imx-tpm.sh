@@ -101,12 +101,6 @@ tp_skip() {
 	printf 'ok %d %s # SKIP %s\n' "$T_NUM" "$1" "$2"
 }
 
-tp_xfail() {
-	T_NUM=$((T_NUM + 1))
-	T_XFAIL=$((T_XFAIL + 1))
-	printf 'ok %d %s # XFAIL %s\n' "$T_NUM" "$1" "$2"
-}
-
 # tp_result DESC NFAIL: pass if NFAIL is 0
 tp_result() {
 	if [ "$2" -eq 0 ]; then
@@ -343,9 +337,9 @@ exp_ticks() {
 # choose for an enabled channel. E_OK=0: period below one tick (EINVAL).
 # Else E_PS, E_N (ticks, MOD = E_N - 1), E_CNV, E_INV (ELS 01 if 1),
 # E_PC/E_HC (period/high time in clock cycles, as the model logs them).
-# On kernels with the waveform API the core passes an inversed state on
-# as duty_length = period - duty at duty_offset = duty, which the driver
-# produces inversed only if that offset can be met exactly in ticks.
+# The same on every kernel: an inversed state is low for its duty cycle
+# (rounded down like a normal one), then high to the period end, whether
+# it reaches the driver as a state (.apply) or as a waveform (7.x).
 exp_round() {
 	ns2cyc "$1" "$MAXCYC"
 	_er_cyc=$RES
@@ -359,25 +353,11 @@ exp_round() {
 		E_PS=$((E_PS + 1))
 	done
 	E_N=$((_er_cyc >> E_PS))
+	exp_ticks "$2"
+	E_CNV=$RES
 	E_INV=0
-	if [ "$3" = inversed ] && [ "$WF" = 1 ]; then
-		exp_ticks $(($1 - $2))
-		E_CNV=$RES
-		if [ "$2" -ne 0 ] && [ "$E_CNV" -ne 0 ] &&
-			[ "$E_CNV" -lt "$E_N" ]; then
-			_er_act=$E_CNV
-			exp_ticks "$2"
-			if [ $((E_N - _er_act)) -le "$RES" ]; then
-				E_CNV=$((E_N - _er_act))
-				E_INV=1
-			fi
-		fi
-	else
-		exp_ticks "$2"
-		E_CNV=$RES
-		if [ "$3" = inversed ]; then
-			E_INV=1
-		fi
+	if [ "$3" = inversed ]; then
+		E_INV=1
 	fi
 	_er_c=$E_CNV
 	if [ "$_er_c" -gt "$E_N" ]; then
@@ -592,6 +572,22 @@ read_regs() {
 
 regs_str() {
 	REGSTR="PS=$RG_PS CMOD=$RG_CMOD MOD=$RG_MOD ELS=$RG_ELS CnV=$RG_CNV"
+}
+
+# REGOUT: the registers as the output they give: a constant output (0 % or
+# 100 %) the same in either polarity, which the driver may pick for it
+regs_out() {
+	_ro_o="ELS=$RG_ELS CnV=$RG_CNV"
+	if [ "$RG_OK" = 1 ]; then
+		if { [ "$RG_ELS" = 2 ] && [ "$RG_CNV" -gt "$RG_MOD" ]; } ||
+			{ [ "$RG_ELS" = 1 ] && [ "$RG_CNV" = 0 ]; }; then
+			_ro_o="always high"
+		elif { [ "$RG_ELS" = 2 ] && [ "$RG_CNV" = 0 ]; } ||
+			{ [ "$RG_ELS" = 1 ] && [ "$RG_CNV" -gt "$RG_MOD" ]; }; then
+			_ro_o="always low"
+		fi
+	fi
+	REGOUT="$RG_OK PS=$RG_PS CMOD=$RG_CMOD MOD=$RG_MOD $_ro_o"
 }
 
 # check the registers against exp_round for an enabled channel
@@ -1146,7 +1142,8 @@ round_case() {
 	if ! read_regs && [ -n "$REGS" ]; then
 		case_fail F_REGS "$_rc_req: cannot read $REGS"
 	fi
-	_rc_r1="$RG_OK $RG_PS $RG_CMOD $RG_MOD $RG_ELS $RG_CNV"
+	regs_out
+	_rc_r1=$REGOUT
 	if [ "$RG_OK" = 1 ] && [ -n "$RATE" ] && ! regs_expected; then
 		regs_str
 		case_fail F_REGS "$_rc_req: $REGSTR, expected PS=$E_PS MOD=$((E_N - 1)) CnV=$E_CNV inversed=$E_INV"
@@ -1227,7 +1224,8 @@ round_case() {
 		return
 	fi
 	read_regs
-	_rc_r2="$RG_OK $RG_PS $RG_CMOD $RG_MOD $RG_ELS $RG_CNV"
+	regs_out
+	_rc_r2=$REGOUT
 	if ! reexport; then
 		case_fail F_IDEM "$_rc_req: $FAILWHY"
 		return
@@ -1284,10 +1282,8 @@ exact_pair() {
 	XD=$((_ep_kd * _ep_u))
 }
 
-# pol_case POLARITY PERIOD DUTY: disabled -> program -> enable -> check.
-# PC_FLIP=1 if the result is the predicted waveform-API polarity change
+# pol_case POLARITY PERIOD DUTY: disabled -> program -> enable -> check
 pol_case() {
-	PC_FLIP=0
 	if ! apply_start "$2" "$3" "$1"; then
 		ck_fail "$1 $2/$3: $FAILWHY"
 		return
@@ -1315,25 +1311,87 @@ pol_case() {
 			regs_str
 			ck_fail "$1 $2/$3: $REGSTR, expected PS=$E_PS MOD=$((E_N - 1)) CnV=$E_CNV ELS=$((2 - E_INV))"
 		fi
-		if [ "$1" = inversed ] && [ "$E_INV" = 0 ] && [ "$3" -ne 0 ] &&
-			[ "$3" -ne "$2" ]; then
-			PC_FLIP=1
-		fi
-	elif [ "$CUR_POL" != "$1" ]; then
-		if [ "$WF" = 1 ]; then
-			PC_FLIP=1
-		else
-			ck_fail "$1 $2/$3: reads back $CUR_POL"
-		fi
+	elif [ "$CUR_POL" != "$1" ] &&
+		{ [ "$WF" != 1 ] || { [ "$3" -ne 0 ] && [ "$3" -ne "$2" ]; }; }; then
+		# (the waveform API reads a constant output back in either
+		# polarity: 100 % as inversed 0, 0 % as normal 0)
+		ck_fail "$1 $2/$3: reads back $CUR_POL"
 	fi
-	if [ "$RG_OK" = 1 ] && [ "$PC_FLIP" = 0 ] && [ "$3" -ne 0 ] &&
-		[ "$3" -ne "$2" ]; then
+	if [ "$RG_OK" = 1 ] && [ "$3" -ne 0 ] && [ "$3" -ne "$2" ]; then
 		_pc_els=2
 		if [ "$1" = inversed ]; then
 			_pc_els=1
 		fi
 		[ "$RG_ELS" -eq "$_pc_els" ] || ck_fail "$1 $2/$3: ELS=$RG_ELS, expected $_pc_els"
 	fi
+}
+
+# An inverted backlight (pwm_bl with an active-low enable) steps an enabled
+# inversed channel through its levels: duty = period * level / 255. Every
+# write must be taken, with the polarity kept (7.x: the core hands such a
+# state over as a waveform). Then 0 % and 100 % while enabled, in both
+# polarities: constant outputs never need a polarity change.
+test_backlight() {
+	D_BL="pwmchip$CHIPN pwm$CH polarity: an enabled inversed channel takes all 256 levels of a backlight (20 kHz, 1 kHz), 0 % and 100 % in both polarities"
+	CK_PFX="backlight: "
+	ck_reset
+	if ! ch_export; then
+		ck_fail "$FAILWHY"
+		tp_result "$D_BL" "$CK"
+		return
+	fi
+	_tb_writes=0
+	_tb_taken=0
+	_tb_regs=0
+	for _tb_p in 50000 1000000; do
+		if ! apply_start "$_tb_p" 0 inversed; then
+			ck_fail "$_tb_p ns: $FAILWHY"
+			continue
+		fi
+		_tb_l=0
+		while [ "$_tb_l" -le 255 ]; do
+			_tb_d=$((_tb_p * _tb_l / 255))
+			_tb_writes=$((_tb_writes + 1))
+			if ! pw duty_cycle "$_tb_d"; then
+				ck_fail "level $_tb_l of $_tb_p ns: $FAILWHY"
+			else
+				_tb_taken=$((_tb_taken + 1))
+				if [ -n "$RATE" ] && read_regs; then
+					exp_round "$_tb_p" "$_tb_d" inversed
+					_tb_regs=$((_tb_regs + 1))
+					regs_expected || {
+						regs_str
+						ck_fail "level $_tb_l ($_tb_d/$_tb_p ns): $REGSTR, expected PS=$E_PS MOD=$((E_N - 1)) CnV=$E_CNV ELS=$((2 - E_INV))"
+					}
+				fi
+			fi
+			_tb_l=$((_tb_l + 1))
+		done
+		rd "$PWMDIR/polarity"
+		[ "$RD" = inversed ] || ck_fail "$_tb_p ns: polarity reads $RD after the levels"
+	done
+	for _tb_pol in normal inversed; do
+		if ! apply_start 1000000 500000 "$_tb_pol"; then
+			ck_fail "$_tb_pol: $FAILWHY"
+			continue
+		fi
+		for _tb_d in 0 1000000 500000; do
+			_tb_writes=$((_tb_writes + 1))
+			if pw duty_cycle "$_tb_d"; then
+				_tb_taken=$((_tb_taken + 1))
+			else
+				ck_fail "$_tb_pol $_tb_d/1000000 while enabled: $FAILWHY"
+			fi
+		done
+		rd "$PWMDIR/polarity"
+		[ "$RD" = "$_tb_pol" ] || ck_fail "$_tb_pol: polarity reads $RD after 0 % and 100 %"
+	done
+	diag "backlight: $_tb_taken of $_tb_writes duty writes taken, $_tb_regs register checks"
+	[ "$_tb_writes" -eq $((2 * 256 + 2 * 3)) ] ||
+		ck_fail "$_tb_writes duty writes made, $((2 * 256 + 2 * 3)) planned"
+	ch_disable || ck_fail "$FAILWHY"
+	ch_unexport
+	tp_result "$D_BL" "$CK"
 }
 
 test_polarity() {
@@ -1353,25 +1411,15 @@ test_polarity() {
 	# -- programming while disabled
 	CK_PFX="polarity: "
 	ck_reset
-	_po_flips=0
 	pol_case inversed "$XP" "$XD"
-	_po_flips=$((_po_flips + PC_FLIP))
 	pol_case normal "$XP" "$XD"
 	pol_case inversed "$XP" 0
 	pol_case inversed "$XP" "$XP"
-	# not an exact number of ticks: the waveform API may turn it normal
+	# not a whole number of ticks (7.x: the waveform's offset)
 	_po_gd=$((XP / 3 + 1))
 	pol_case inversed "$XP" "$_po_gd"
-	if [ "$PC_FLIP" = 1 ]; then
-		diag "inversed $XP/$_po_gd: the core's waveform conversion made it normal polarity (duty_offset cannot be met exactly)"
-	fi
-	_po_flips=$((_po_flips + PC_FLIP))
 	pol_case normal "$XP" "$_po_gd"
-	if [ "$CK" -eq 0 ] && [ "$_po_flips" -gt 0 ]; then
-		tp_xfail "$D_PROG" "inversed request produced with normal polarity by the waveform API (core limitation)"
-	else
-		tp_result "$D_PROG" "$CK"
-	fi
+	tp_result "$D_PROG" "$CK"
 
 	# -- EBUSY on an enabled channel
 	CK_PFX="polarity EBUSY: "
@@ -2059,6 +2107,7 @@ skip_chip() {
 			"polarity: normal and inversed programmed while disabled" \
 			"polarity: change on an enabled channel is EBUSY" \
 			"polarity: disabled channel keeps it across re-export" \
+			"polarity: an enabled inversed channel takes all 256 levels of a backlight (20 kHz, 1 kHz), 0 % and 100 % in both polarities" \
 			"bad input: non-numbers rejected, state unchanged" \
 			"bad input: enable=2, duty above period, period 0 rejected" \
 			"cdev: ROUNDWF/GETWF/SETROUNDEDWF (pwm-cdev check)"; do
@@ -2068,7 +2117,7 @@ skip_chip() {
 }
 
 TP_PER_CHIP=7
-TP_PER_CHANNEL=14
+TP_PER_CHANNEL=15
 
 run_chip() {
 	CHIPDIR=$SYSFS_PWM/pwmchip$CHIPN
@@ -2094,6 +2143,8 @@ run_chip() {
 		test_rounding
 		set_channel "$_ru_c"
 		test_polarity
+		set_channel "$_ru_c"
+		test_backlight
 		set_channel "$_ru_c"
 		test_bad_input
 		set_channel "$_ru_c"

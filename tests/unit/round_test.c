@@ -11,6 +11,8 @@
  * Usage: round_test [--mutate N]
  *   --mutate 1  wrap the core so that it rounds the duty up by one tick
  *   --mutate 2  wrap the core so that it picks the next larger prescaler
+ *   --mutate 3  make the inversed waveform shape one tick later (its high
+ *               time rounded down instead of its offset)
  * A mutated run must report failures; the Makefile checks that it does.
  *
  * The final line is "unit: N passed, M failed", counting individual checks
@@ -34,6 +36,8 @@ typedef unsigned __int128 u128;
 #define RANDOM_PERIODS	50000
 /* oracle self-check by literal enumeration, periods per rate (width 16) */
 #define BRUTE_PERIODS	64
+/* waveforms per rate and width */
+#define WAVEFORMS	20000
 
 static const u32 rates[] = { 32768, 24000000, 48000000, 1000000000 };
 static const unsigned int widths[] = { 16, 32 };
@@ -603,6 +607,218 @@ static void run_brute_force(void)
 	       n, checks_failed - before);
 }
 
+/* ------------------------------------------------------------------ */
+/*
+ * Waveforms: imx_tpm_round_waveform() and imx_tpm_waveform_ns(). The
+ * expectation is stated on the pin, from the oracle's period and duty
+ * ticks above: the output is high for len ticks from tick start in a period
+ * of n ticks, constant outputs written (0, 0) and (0, n).
+ */
+
+struct pin {
+	u64 start, len;
+};
+
+static struct pin pin_of(u64 n, u64 cnv, int inversed)
+{
+	struct pin p = { 0, 0 };
+	u64 c = cnv > n ? n : cnv;
+
+	if (!inversed) {
+		p.len = c;
+	} else if (c == 0) {
+		p.len = n;
+	} else if (c < n) {
+		p.start = c;
+		p.len = n - c;
+	}
+	return p;
+}
+
+/* the smallest ns that is at least @ticks at @ps: ceil(ticks * 2^ps * 1e9 / rate) */
+static u64 ticks_ns(u64 ticks, unsigned int ps, u32 rate)
+{
+	return len_to_ns_up((u128)ticks * tick_len(ps), rate);
+}
+
+struct wf_stats {
+	unsigned long long requests, states, inversed, over, over_forced, over_max;
+};
+
+static struct wf_stats wfs;
+
+static int wf_fail(u32 rate, unsigned int width, u64 p, u64 d, u64 o,
+		   int keep, const char *what)
+{
+	checks_failed++;
+	if (++shown <= MAX_SHOWN)
+		printf("FAIL waveform %llu/%llu [+%llu] at %u Hz, width %u, channel %s: %s\n",
+		       d, p, o, rate, width, keep ? "inversed" : "normal", what);
+	return 0;
+}
+
+#define WF_CHECK(cond, what) \
+	((cond) ? (checks_passed++, 1) : wf_fail(rate, width, p, d, o, keep, what))
+
+/*
+ * One waveform request on a channel whose polarity is @keep. @state_pol >= 0:
+ * the request is the waveform the core makes of a state of that polarity
+ * with duty cycle @sd; its output must then be what .apply makes of it.
+ */
+static void run_waveform(u32 rate, unsigned int width, u64 p, u64 d, u64 o,
+			 int keep, int state_pol, u64 sd)
+{
+	struct imx_tpm_pwm_hw hw = { 0 }, hw2 = { 0 };
+	struct expect e;
+	bool inv = keep, inv2;
+	int ret, shape_inv, hi, lo;
+	u128 tq;
+	u64 n, top = 1ULL << width, rp, rd, ro;
+	struct pin got, want;
+
+	wfs.requests++;
+	ret = imx_tpm_round_waveform(p, d, o, rate, width, &hw, &inv);
+	/* mutant 3: the high time of the inversed shape rounded down */
+	if (mutate == 3 && inv && hw.cnv && hw.cnv < hw.mod)
+		hw.cnv++;
+	memset(&e, 0, sizeof(e));
+	oracle_period(p, rate, width, &e);
+	if (!WF_CHECK(ret == e.ret && hw.ps == e.ps && (u64)hw.mod + 1 == e.n,
+		      "period as imx_tpm_round_period()") || e.ret)
+		return;
+	n = e.n;
+
+	/* the shape: the active phase reaching the period end is low-true */
+	shape_inv = o && (o >= p || d >= p - o);
+	oracle_duty(shape_inv ? o : d, rate, width, &e);
+	/* its first phase in ticks, not limited by CnV: = n is all of it */
+	tq = (u128)(shape_inv ? o : d) * rate / tick_len(e.ps);
+	if (tq > n)
+		tq = n;
+	hi = shape_inv ? tq == 0 : tq == n;
+	lo = shape_inv ? tq == n : tq == 0;
+	want = pin_of(n, e.c, shape_inv);
+	/* constant outputs in the channel's polarity, as far as it can */
+	if (hi) {
+		want.start = 0;
+		want.len = !keep && n == top ? n - 1 : n;
+	} else if (lo) {
+		want.start = keep && n == top ? n - 1 : 0;
+		want.len = keep && n == top ? 1 : 0;
+	}
+	got = pin_of(n, hw.cnv, inv);
+	WF_CHECK(got.start == want.start && got.len == want.len,
+		 "pin output (start and length of the high phase)");
+	if (hi || lo)
+		WF_CHECK(inv == keep, "0 % and 100 % keep the channel's polarity");
+	else
+		WF_CHECK(inv == shape_inv, "polarity from the shape");
+	WF_CHECK(hw.cnv <= n && (hw.cnv < top), "CnV fits the register");
+
+	/* read back and applied again: the same registers */
+	imx_tpm_waveform_ns(&hw, inv, rate, &rp, &rd, &ro);
+	WF_CHECK(rp == ticks_ns(n, hw.ps, rate) && rd == ticks_ns(got.len, hw.ps, rate) &&
+		 ro == (got.len == n || got.len == 0 ? 0 : ticks_ns(got.start, hw.ps, rate)),
+		 "read-back is the pin output in ns, rounded up");
+	inv2 = inv;
+	imx_tpm_round_waveform(rp, rd, ro, rate, width, &hw2, &inv2);
+	WF_CHECK(hw2.ps == hw.ps && hw2.mod == hw.mod && hw2.cnv == hw.cnv &&
+		 inv2 == inv, "read-back applied again gives the same registers");
+
+	/*
+	 * Rounded down where any setting can be: a result above the request
+	 * is allowed only if every setting of this shape is (the inversed
+	 * shape cannot round both the offset and the high time down when
+	 * the period has no slack; drivers/pwm/core.c says so for inversed
+	 * states).
+	 */
+	if (rp > p || rd > d || ro > o) {
+		/*
+		 * An inversed setting low for c ticks is at or below the
+		 * request iff c ticks fit into the offset and n - c ticks into
+		 * the duty (ns rounded up stay below an integer bound iff the
+		 * exact value does).
+		 */
+		u128 tick = tick_len(hw.ps);
+		u128 cmax = (u128)o * rate / tick;
+		u128 hmax = (u128)d * rate / tick;
+		u128 cmin = hmax >= n ? 1 : n - hmax;
+
+		if (cmin < 1)
+			cmin = 1;
+		if (cmax > n - 1)
+			cmax = n - 1;
+		wfs.over++;
+		/*
+		 * Or 0 % on an inversed channel at the longest period: low-true
+		 * cannot be always low there (CnV cannot exceed MOD), and one
+		 * tick high keeps the polarity, as .apply does for that state.
+		 */
+		if (want.len == 1 && keep && n == top && rd == ticks_ns(1, hw.ps, rate)) {
+			wfs.over_max++;
+			checks_passed++;
+			goto state;
+		}
+		if (!WF_CHECK(shape_inv && cmin > cmax && rp <= p && ro <= o,
+			      "above the request only where no inversed setting is not"))
+			return;
+		wfs.over_forced++;
+	}
+
+state:
+	/* a state: the same output as .apply (round_waveform with its polarity) */
+	if (state_pol >= 0) {
+		struct pin legacy;
+
+		wfs.states++;
+		memset(&e, 0, sizeof(e));
+		oracle_period(p, rate, width, &e);
+		oracle_duty(sd, rate, width, &e);
+		legacy = pin_of(e.n, e.c, state_pol);
+		if (keep == state_pol)
+			WF_CHECK(got.start == legacy.start && got.len == legacy.len,
+				 "a state gives the output .apply gives it");
+		if (state_pol)
+			wfs.inversed++;
+	}
+}
+
+static void run_waveforms(u32 rate, unsigned int width, unsigned int count)
+{
+	unsigned long long before = checks_failed;
+	unsigned int i;
+
+	memset(&wfs, 0, sizeof(wfs));
+	for (i = 0; i < count; i++) {
+		u64 p = random_period(rate, width) % ((u64)1 << 62);
+		u64 d, o, sd;
+		int pol = (int)(rnd() & 1), keep = (int)(rnd() & 1);
+
+		if (!p)
+			p = 1;
+		switch (rnd() & 3) {
+		case 0:
+			/* a state, as the core turns it into a waveform */
+		case 1:
+			sd = rnd_below(4) ? rnd_below(p + 1) : (rnd() & 1 ? p : 0);
+			d = pol ? p - sd : sd;
+			o = pol ? sd : 0;
+			run_waveform(rate, width, p, d, o, keep, pol, sd);
+			run_waveform(rate, width, p, d, o, pol, pol, sd);
+			break;
+		default:
+			/* any valid waveform */
+			d = rnd_below(4) ? rnd_below(p + 1) : (rnd() & 1 ? p : 0);
+			o = rnd_below(3) ? rnd_below(p) : 0;
+			run_waveform(rate, width, p, d, o, keep, -1, 0);
+			break;
+		}
+	}
+	printf("%10u Hz, width %2u: %7llu waveforms (%llu states, %llu inversed), above the request: %llu where every setting is, %llu inversed 0 %% at the longest period; %llu failed\n",
+	       rate, width, wfs.requests, wfs.states, wfs.inversed,
+	       wfs.over_forced, wfs.over_max, checks_failed - before);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int r, w;
@@ -611,7 +827,7 @@ int main(int argc, char **argv)
 		mutate = atoi(argv[2]);
 		printf("mutant %d: this run must fail\n", mutate);
 	} else if (argc != 1) {
-		fprintf(stderr, "usage: %s [--mutate 1|2]\n", argv[0]);
+		fprintf(stderr, "usage: %s [--mutate 1|2|3]\n", argv[0]);
 		return 2;
 	}
 
@@ -619,6 +835,9 @@ int main(int argc, char **argv)
 		for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
 			run_config(rates[r], widths[w]);
 	run_brute_force();
+	for (r = 0; r < sizeof(rates) / sizeof(rates[0]); r++)
+		for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
+			run_waveforms(rates[r], widths[w], WAVEFORMS);
 
 	printf("requests: %llu, %llu with a failed check\n", requests,
 	       requests_failed);
