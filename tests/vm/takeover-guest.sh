@@ -147,7 +147,7 @@ bad=0
 if load_model "$STRICT" init_sc=0x28 init_mod=11999 \
 	init_cnsc=0x28,0x24,0,0,0,0 init_cnv=6000,3000,0,0,0,0; then
 	expect_enabled "0 0 0 0 0 0"
-	apply_check 0 2000000 1000000
+	apply_check 0 500000 250000
 	errors_none
 	unexport_all
 else
