@@ -12,13 +12,25 @@
  * - The period can only be changed while no other channel is in use.
  * - The polarity of an enabled channel cannot be changed: the hardware
  *   applies ELS at once, not at a period boundary.
- * - MOD and CnV take effect at the next counter wrap. They are written
- *   within one period so that no period mixes old and new values, which
- *   cannot be guaranteed when the running period is shorter than 40 us;
- *   a prescaler change then restarts the counter without waiting for the
- *   end of that period.
+ * - MOD and CnV take effect at the next counter wrap. A period change
+ *   writes both in a window before the same wrap, so that no period mixes
+ *   old and new values; a running period shorter than two such windows
+ *   (40 us, plus 6 counter clock cycles) is not waited for, and may mix
+ *   them once. A duty change alone may be taken one period later.
  * - A change of the prescaler stops the counter right after a wrap for a
- *   few register writes, so the first new period starts that much late.
+ *   few register writes and the stop and start acknowledgments (up to two
+ *   counter clock cycles each), so the first new period starts that much
+ *   late; with interrupts disabled from the wrap to the start, which at a
+ *   slow counter clock includes the stop acknowledgment (61 us at
+ *   32768 Hz). A running period shorter than two write windows is
+ *   restarted without waiting for its end.
+ * - The counter restarts from 0. On silicon whose outputs stay at their
+ *   initial (inactive) level from a counter start or CNT write until the
+ *   first overflow, the first period after a prescaler change or after the
+ *   start of a stopped counter has no active phase. PS can only be written
+ *   with the counter stopped and a stop-start that does not write CNT
+ *   continues from the held count in a period of the new prescaler, so
+ *   this cannot be avoided.
  * - A channel enabled while another one keeps the counter running starts
  *   in the middle of a period; its first complete period is the next one.
  * - A disabled channel's output is switched off at once, not at the end of
@@ -26,6 +38,9 @@
  * - A 100 % duty cycle is not possible at the longest period, 2^width
  *   ticks at the largest prescaler (CnV cannot exceed MOD); the longest
  *   duty there is one tick shorter.
+ * - Only channels in edge-aligned PWM mode on an up-counting counter are
+ *   taken over from the bootloader as running; a channel in another mode
+ *   reads as disabled and keeps driving its pin until it is first applied.
  */
 
 #include <linux/bitfield.h>
@@ -67,6 +82,7 @@
 #define PWM_IMX_TPM_SC_TOF		BIT(7)
 
 #define PWM_IMX_TPM_CnSC_MSB		BIT(5)
+#define PWM_IMX_TPM_CnSC_MSA		BIT(4)
 /*
  * ELSB:ELSA select the output mode. In edge-aligned PWM mode 10 is
  * high-true, 01 is low-true and 00 disconnects the channel from its pin.
@@ -74,22 +90,30 @@
 #define PWM_IMX_TPM_CnSC_ELS		GENMASK(3, 2)
 #define PWM_IMX_TPM_CnSC_ELS_INVERSED	FIELD_PREP(PWM_IMX_TPM_CnSC_ELS, 1)
 #define PWM_IMX_TPM_CnSC_ELS_NORMAL	FIELD_PREP(PWM_IMX_TPM_CnSC_ELS, 2)
+/* the channel mode: MSB:MSA = 10 with ELS 10 or 01 is edge-aligned PWM */
+#define PWM_IMX_TPM_CnSC_MODE		(PWM_IMX_TPM_CnSC_MSB | \
+					 PWM_IMX_TPM_CnSC_MSA | \
+					 PWM_IMX_TPM_CnSC_ELS)
 
 #define PWM_IMX_TPM_MAX_CHANNELS	8
 #define PWM_IMX_TPM_DEFAULT_WIDTH	16
 
 /*
- * Time that writing MOD and CnV needs at most. Closer to the end of a
- * period the driver waits for the counter to wrap before writing.
+ * CPU time that the register writes of a period change (MOD and CnV) need
+ * at most; closer to the end of a period the driver waits for the counter
+ * to wrap before writing. The writes also take up to a counter clock cycle
+ * to reach the counter (pwm_imx_tpm::sync_ns).
  */
 #define PWM_IMX_TPM_MARGIN_NS		(20 * NSEC_PER_USEC)
 /*
- * A running period shorter than this is too short to place the writes in
- * and to see its wrap by polling CNT: it is not waited for.
+ * Counter clock cycles that a register write takes to reach the counter
+ * clock domain (one) and a CMOD change to be acknowledged (two), with one
+ * more for a clock a little slower than its nominal rate
  */
-#define PWM_IMX_TPM_SHORT_PERIOD_NS	(2 * PWM_IMX_TPM_MARGIN_NS)
-/* longest time the counter may take to stop (a few counter clock cycles) */
-#define PWM_IMX_TPM_STOP_US		10
+#define PWM_IMX_TPM_SYNC_CYCLES		3
+/* CPU time added to the acknowledgment bound, and the poll interval */
+#define PWM_IMX_TPM_ACK_SLACK_US	10
+#define PWM_IMX_TPM_POLL_US		10
 /* bounds of the time a sleep before a prescaler change aims early */
 #define PWM_IMX_TPM_EARLY_MIN_NS	(50 * NSEC_PER_USEC)
 #define PWM_IMX_TPM_EARLY_MAX_NS	(5 * NSEC_PER_MSEC)
@@ -99,6 +123,8 @@ struct pwm_imx_tpm {
 	struct clk *clk;
 	u32 rate;
 	unsigned int width;
+	/* time of PWM_IMX_TPM_SYNC_CYCLES counter clock cycles */
+	u64 sync_ns;
 	/*
 	 * Channels requested by a user. Changed with atomic bit operations,
 	 * not under @lock: the core calls .request and .free under its
@@ -128,6 +154,29 @@ static u32 pwm_imx_tpm_mask(const struct pwm_imx_tpm *tpm)
 }
 
 /*
+ * Whether a channel produces edge-aligned PWM: the counter counts up on
+ * every clock (SC.CMOD = 01, SC.CPWMS = 0) and the channel is in
+ * edge-aligned PWM mode (CnSC MSB:MSA = 10) with an output (ELS 10 or 01).
+ * A bootloader may have left a channel in another mode (input capture,
+ * output compare, centre-aligned PWM): that is not a running PWM.
+ */
+static bool pwm_imx_tpm_is_pwm(u32 sc, u32 cnsc)
+{
+	u32 els = cnsc & PWM_IMX_TPM_CnSC_ELS;
+
+	if ((sc & (PWM_IMX_TPM_SC_CMOD | PWM_IMX_TPM_SC_CPWMS)) !=
+	    PWM_IMX_TPM_SC_CMOD_INC_EVERY_CLK)
+		return false;
+
+	if ((cnsc & (PWM_IMX_TPM_CnSC_MSB | PWM_IMX_TPM_CnSC_MSA)) !=
+	    PWM_IMX_TPM_CnSC_MSB)
+		return false;
+
+	return els == PWM_IMX_TPM_CnSC_ELS_NORMAL ||
+	       els == PWM_IMX_TPM_CnSC_ELS_INVERSED;
+}
+
+/*
  * The channel's setting, from the registers. Without the driver's lock: the
  * core reads a channel when it is requested, under its global lock, and
  * that must not wait for a change of another channel that sleeps until
@@ -137,27 +186,33 @@ static int pwm_imx_tpm_read(struct pwm_imx_tpm *tpm, unsigned int ch,
 			    struct pwm_imx_tpm_wfhw *wfhw)
 {
 	u32 mask = pwm_imx_tpm_mask(tpm);
-	u32 sc, mod, cnsc, cnv, els;
+	u32 sc, mod, cnsc, cnv;
 	int ret;
 
 	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_SC, &sc);
-	if (!ret)
-		ret = regmap_read(tpm->regmap, PWM_IMX_TPM_MOD, &mod);
-	if (!ret)
-		ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CnSC(ch), &cnsc);
-	if (!ret)
-		ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CnV(ch), &cnv);
 	if (ret)
 		return ret;
 
-	els = cnsc & PWM_IMX_TPM_CnSC_ELS;
+	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_MOD, &mod);
+	if (ret)
+		return ret;
+
+	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CnSC(ch), &cnsc);
+	if (ret)
+		return ret;
+
+	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CnV(ch), &cnv);
+	if (ret)
+		return ret;
+
 	wfhw->hw.ps = FIELD_GET(PWM_IMX_TPM_SC_PS, sc);
 	wfhw->hw.mod = mod & mask;
 	wfhw->hw.cnv = cnv & mask;
-	wfhw->enabled = els;
+	wfhw->enabled = pwm_imx_tpm_is_pwm(sc, cnsc);
 	/* a disabled channel has no polarity, report the requested one */
-	if (els)
-		wfhw->inversed = els == PWM_IMX_TPM_CnSC_ELS_INVERSED;
+	if (wfhw->enabled)
+		wfhw->inversed = (cnsc & PWM_IMX_TPM_CnSC_ELS) ==
+				 PWM_IMX_TPM_CnSC_ELS_INVERSED;
 	else
 		wfhw->inversed = test_bit(ch, &tpm->inversed);
 
@@ -187,13 +242,31 @@ static int pwm_imx_tpm_time_to_wrap(struct pwm_imx_tpm *tpm,
 }
 
 /*
- * Busy-wait, for at most @max_ns, until the counter has wrapped since it
- * read @from (it may have done so already). A wrap first seen at a count
- * above @late (the CPU was held up between two reads) is -ETIMEDOUT too:
- * the caller waits for the next one.
+ * Time a register write must be made before a counter wrap to be taken at
+ * that wrap: the CPU's margin plus the write's way into the counter clock
+ * domain.
+ */
+static u64 pwm_imx_tpm_window_ns(const struct pwm_imx_tpm *tpm)
+{
+	return PWM_IMX_TPM_MARGIN_NS + tpm->sync_ns;
+}
+
+/*
+ * Whether a running period is too short to place the writes in a window
+ * before its wrap: its wrap is not waited for.
+ */
+static bool pwm_imx_tpm_short(const struct pwm_imx_tpm *tpm, u64 period_ns)
+{
+	return period_ns < 2 * pwm_imx_tpm_window_ns(tpm);
+}
+
+/*
+ * Busy-wait with interrupts enabled, for at most @max_ns, until the
+ * counter has wrapped since it read @from (it may have done so already).
+ * -EAGAIN if it did not.
  */
 static int pwm_imx_tpm_spin_to_wrap(struct pwm_imx_tpm *tpm, u32 from,
-				    u32 late, u64 max_ns)
+				    u64 max_ns)
 {
 	ktime_t end = ktime_add_ns(ktime_get(), max_ns);
 	u32 mask = pwm_imx_tpm_mask(tpm);
@@ -206,9 +279,9 @@ static int pwm_imx_tpm_spin_to_wrap(struct pwm_imx_tpm *tpm, u32 from,
 			return ret;
 		cnt &= mask;
 		if (cnt < from)
-			return cnt <= late ? 0 : -ETIMEDOUT;
+			return 0;
 		if (ktime_after(ktime_get(), end))
-			return -ETIMEDOUT;
+			return -EAGAIN;
 		from = cnt;
 		cpu_relax();
 	}
@@ -223,8 +296,10 @@ static int pwm_imx_tpm_latched(struct pwm_imx_tpm *tpm, unsigned int ch,
 	int ret;
 
 	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_MOD, &mod);
-	if (!ret)
-		ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CnV(ch), &cnv);
+	if (ret)
+		return ret;
+
+	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CnV(ch), &cnv);
 	if (ret)
 		return ret;
 
@@ -267,40 +342,127 @@ static int pwm_imx_tpm_wait_latched(struct pwm_imx_tpm *tpm, unsigned int ch,
 	}
 }
 
-/* Program a channel while the counter is stopped and start the counter */
-static int pwm_imx_tpm_start(struct pwm_imx_tpm *tpm, unsigned int ch,
-			     const struct imx_tpm_pwm_hw *hw, u32 cnsc)
+/* Longest time, in us, that a CMOD change takes to be acknowledged */
+static unsigned long pwm_imx_tpm_ack_us(const struct pwm_imx_tpm *tpm)
 {
-	struct regmap *map = tpm->regmap;
+	return div_u64(tpm->sync_ns, NSEC_PER_USEC) + PWM_IMX_TPM_ACK_SLACK_US;
+}
+
+/*
+ * Set SC.CMOD and wait until the counter clock domain acknowledges it (it
+ * reads back once taken, one to two counter clock cycles later). @atomic:
+ * interrupts are disabled, poll without sleeping.
+ */
+static int pwm_imx_tpm_set_cmod(struct pwm_imx_tpm *tpm, u32 cmod,
+				bool atomic)
+{
 	u32 sc;
 	int ret;
 
-	ret = regmap_update_bits(map, PWM_IMX_TPM_SC,
-				 PWM_IMX_TPM_SC_CMOD, 0);
-	/* CMOD is synchronised to the counter clock; PS is locked until then */
-	if (!ret)
-		ret = regmap_read_poll_timeout_atomic(map, PWM_IMX_TPM_SC, sc,
-						      !(sc & PWM_IMX_TPM_SC_CMOD),
-						      0, PWM_IMX_TPM_STOP_US);
-	if (!ret)
-		ret = regmap_update_bits(map, PWM_IMX_TPM_SC,
-					 PWM_IMX_TPM_SC_PS | PWM_IMX_TPM_SC_CPWMS,
-					 FIELD_PREP(PWM_IMX_TPM_SC_PS, hw->ps));
-	if (!ret)
-		ret = regmap_write(map, PWM_IMX_TPM_MOD, hw->mod);
-	if (!ret)
-		ret = regmap_write(map, PWM_IMX_TPM_CnV(ch), hw->cnv);
-	/* any write resets the counter */
-	if (!ret)
-		ret = regmap_write(map, PWM_IMX_TPM_CNT, 0);
-	if (!ret)
-		ret = regmap_write(map, PWM_IMX_TPM_CnSC(ch), cnsc);
-	if (!ret)
-		ret = regmap_update_bits(map, PWM_IMX_TPM_SC,
-					 PWM_IMX_TPM_SC_CMOD,
-					 PWM_IMX_TPM_SC_CMOD_INC_EVERY_CLK);
+	ret = regmap_update_bits(tpm->regmap, PWM_IMX_TPM_SC,
+				 PWM_IMX_TPM_SC_CMOD, cmod);
+	if (ret)
+		return ret;
 
-	return ret;
+	if (atomic)
+		return regmap_read_poll_timeout_atomic(tpm->regmap,
+						       PWM_IMX_TPM_SC, sc,
+						       (sc & PWM_IMX_TPM_SC_CMOD) == cmod,
+						       0, pwm_imx_tpm_ack_us(tpm));
+
+	return regmap_read_poll_timeout(tpm->regmap, PWM_IMX_TPM_SC, sc,
+					(sc & PWM_IMX_TPM_SC_CMOD) == cmod,
+					PWM_IMX_TPM_POLL_US,
+					pwm_imx_tpm_ack_us(tpm));
+}
+
+/*
+ * Program a channel into the stopped counter, in edge-aligned PWM mode,
+ * and start the counter from 0. The start is acknowledged later, see
+ * pwm_imx_tpm_started().
+ */
+static int pwm_imx_tpm_program(struct pwm_imx_tpm *tpm, unsigned int ch,
+			       const struct imx_tpm_pwm_hw *hw, u32 cnsc)
+{
+	struct regmap *map = tpm->regmap;
+	int ret;
+
+	ret = regmap_update_bits(map, PWM_IMX_TPM_SC,
+				 PWM_IMX_TPM_SC_PS | PWM_IMX_TPM_SC_CPWMS,
+				 FIELD_PREP(PWM_IMX_TPM_SC_PS, hw->ps));
+	if (ret)
+		return ret;
+
+	ret = regmap_write(map, PWM_IMX_TPM_MOD, hw->mod);
+	if (ret)
+		return ret;
+
+	ret = regmap_write(map, PWM_IMX_TPM_CnV(ch), hw->cnv);
+	if (ret)
+		return ret;
+
+	/* any write resets the counter */
+	ret = regmap_write(map, PWM_IMX_TPM_CNT, 0);
+	if (ret)
+		return ret;
+
+	ret = regmap_write(map, PWM_IMX_TPM_CnSC(ch), cnsc);
+	if (ret)
+		return ret;
+
+	return regmap_update_bits(map, PWM_IMX_TPM_SC, PWM_IMX_TPM_SC_CMOD,
+				  PWM_IMX_TPM_SC_CMOD_INC_EVERY_CLK);
+}
+
+/* Wait until the counter is seen counting after pwm_imx_tpm_program() */
+static int pwm_imx_tpm_started(struct pwm_imx_tpm *tpm)
+{
+	u32 sc;
+
+	return regmap_read_poll_timeout(tpm->regmap, PWM_IMX_TPM_SC, sc,
+					(sc & PWM_IMX_TPM_SC_CMOD) ==
+					PWM_IMX_TPM_SC_CMOD_INC_EVERY_CLK,
+					PWM_IMX_TPM_POLL_US,
+					pwm_imx_tpm_ack_us(tpm));
+}
+
+/*
+ * Stop the counter, program a channel and start the counter again. If
+ * the stop is not acknowledged, the counter is set counting again, as it
+ * was.
+ */
+static int pwm_imx_tpm_stop_start(struct pwm_imx_tpm *tpm, unsigned int ch,
+				  const struct imx_tpm_pwm_hw *hw, u32 cnsc,
+				  bool atomic)
+{
+	int ret;
+
+	ret = pwm_imx_tpm_set_cmod(tpm, 0, atomic);
+	if (ret) {
+		regmap_update_bits(tpm->regmap, PWM_IMX_TPM_SC,
+				   PWM_IMX_TPM_SC_CMOD,
+				   PWM_IMX_TPM_SC_CMOD_INC_EVERY_CLK);
+		return ret;
+	}
+
+	return pwm_imx_tpm_program(tpm, ch, hw, cnsc);
+}
+
+/* Start the stopped counter with a channel */
+static int pwm_imx_tpm_start(struct pwm_imx_tpm *tpm, unsigned int ch,
+			     const struct imx_tpm_pwm_hw *hw, u32 cnsc)
+{
+	int ret;
+
+	ret = pwm_imx_tpm_set_cmod(tpm, 0, false);
+	if (ret)
+		return ret;
+
+	ret = pwm_imx_tpm_program(tpm, ch, hw, cnsc);
+	if (ret)
+		return ret;
+
+	return pwm_imx_tpm_started(tpm);
 }
 
 /*
@@ -322,18 +484,128 @@ static int pwm_imx_tpm_wrapped(struct pwm_imx_tpm *tpm)
 }
 
 /*
+ * -ETIMEDOUT if the counter does not count: CNT is the same two ticks
+ * later and TOF was not set in between (the same CNT alone proves nothing,
+ * the sleep may have lasted whole periods).
+ */
+static int pwm_imx_tpm_counting(struct pwm_imx_tpm *tpm,
+				const struct imx_tpm_pwm_hw *cur)
+{
+	u64 us = div_u64(imx_tpm_cycles_to_ns(2ULL << cur->ps, tpm->rate) +
+			 tpm->sync_ns, NSEC_PER_USEC) + 1;
+	u32 cnt0, cnt;
+	int ret;
+
+	ret = pwm_imx_tpm_wrapped(tpm);
+	if (ret < 0)
+		return ret;
+
+	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CNT, &cnt0);
+	if (ret)
+		return ret;
+
+	usleep_range(us, us + us / 4 + 10);
+
+	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CNT, &cnt);
+	if (ret || cnt != cnt0)
+		return ret;
+
+	ret = pwm_imx_tpm_wrapped(tpm);
+	if (ret < 0)
+		return ret;
+
+	return ret ? 0 : -ETIMEDOUT;
+}
+
+/*
+ * Sleep until about @early before the next counter wrap, then busy-wait
+ * with interrupts enabled until the wrap is seen. How late a sleep wakes
+ * up is not known (much later in a virtual machine than on a board), so
+ * @early doubles, up to half a period, whenever the wrap was missed.
+ * -EAGAIN if the wrap was not seen (the next one is to be waited for).
+ */
+static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
+				 const struct imx_tpm_pwm_hw *cur, u64 *early)
+{
+	u64 half = div_u64(imx_tpm_period_ns(cur, tpm->rate), 2);
+	u64 left, wait;
+	u32 cnt;
+	int ret;
+
+	ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
+	if (ret)
+		return ret;
+
+	if (left > *early) {
+		wait = div_u64(left - *early, NSEC_PER_USEC);
+		if (wait > 20 * USEC_PER_MSEC)
+			msleep(div_u64(wait, USEC_PER_MSEC) - 10);
+		else
+			usleep_range(wait, wait + 10);
+
+		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &wait, &cnt);
+		if (ret)
+			return ret;
+		/* overslept: the wrap has passed */
+		if (wait > left) {
+			*early = min(2 * *early, max(half, PWM_IMX_TPM_EARLY_MIN_NS));
+			return -EAGAIN;
+		}
+		if (wait > *early)
+			return -EAGAIN;
+		left = wait;
+	}
+
+	return pwm_imx_tpm_spin_to_wrap(tpm, cnt,
+					left + pwm_imx_tpm_window_ns(tpm));
+}
+
+/*
+ * With interrupts disabled for a bounded time: check that the counter has
+ * wrapped at most @late ticks ago, then stop it, program the channel and
+ * start it. -EAGAIN if the wrap is longer ago.
+ */
+static int pwm_imx_tpm_restart_at_wrap(struct pwm_imx_tpm *tpm,
+				       unsigned int ch,
+				       const struct imx_tpm_pwm_hw *hw,
+				       u32 cnsc, u32 late)
+{
+	unsigned long flags;
+	u32 cnt;
+	int ret;
+
+	local_irq_save(flags);
+	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CNT, &cnt);
+	if (!ret && (cnt & pwm_imx_tpm_mask(tpm)) > late)
+		ret = -EAGAIN;
+	if (!ret)
+		ret = pwm_imx_tpm_stop_start(tpm, ch, hw, cnsc, true);
+	local_irq_restore(flags);
+
+	return ret;
+}
+
+/* A period too short to be caught at its end: restart at once */
+static int pwm_imx_tpm_restart_now(struct pwm_imx_tpm *tpm, unsigned int ch,
+				   const struct imx_tpm_pwm_hw *hw, u32 cnsc)
+{
+	unsigned long flags;
+	int ret;
+
+	local_irq_save(flags);
+	ret = pwm_imx_tpm_stop_start(tpm, ch, hw, cnsc, true);
+	local_irq_restore(flags);
+	if (ret)
+		return ret;
+
+	return pwm_imx_tpm_started(tpm);
+}
+
+/*
  * Change the prescaler of the running counter. PS can only be written
  * while the counter is stopped, so stop it right after a wrap, program the
- * new period and duty and start it again.
- *
- * How late a sleep wakes up is not known (it is much later in a virtual
- * machine than on a board), so the sleep aims at @early before the wrap and
- * the rest is busy-waited with interrupts disabled. @early starts at 50 us
- * and doubles whenever a sleep overshoots the wrap.
- *
- * A counter that does not count never wraps. It is told from one that
- * does by CNT changing or TOF being set; the same CNT after a sleep alone
- * proves nothing, as the sleep may have lasted whole periods.
+ * new period and duty and start it again. Interrupts are disabled only
+ * from the check that the wrap has just passed to the start.
  */
 static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 			       const struct imx_tpm_pwm_hw *cur,
@@ -342,143 +614,138 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 	u64 period_ns = imx_tpm_period_ns(cur, tpm->rate);
 	u64 tick_ns = imx_tpm_cycles_to_ns(1ULL << cur->ps, tpm->rate);
 	/* stop the counter at most this many ticks into the new period */
-	u32 late = div64_u64(PWM_IMX_TPM_MARGIN_NS, tick_ns);
-	ktime_t now = ktime_get(), first = now;
-	ktime_t end = ktime_add_ns(now, 16 * period_ns +
+	u32 late = max_t(u64, div64_u64(PWM_IMX_TPM_MARGIN_NS, tick_ns), 1);
+	ktime_t end = ktime_add_ns(ktime_get(), 16 * period_ns +
 				   40 * PWM_IMX_TPM_EARLY_MAX_NS);
 	u64 early = PWM_IMX_TPM_EARLY_MIN_NS;
-	u64 left, wait, prev = ~0ULL;
-	bool counting = false;
+	int ret;
+
+	if (pwm_imx_tpm_short(tpm, period_ns))
+		return pwm_imx_tpm_restart_now(tpm, ch, hw, cnsc);
+
+	ret = pwm_imx_tpm_counting(tpm, cur);
+	if (ret)
+		return ret;
+
+	for (;;) {
+		ret = pwm_imx_tpm_near_wrap(tpm, cur, &early);
+		if (!ret)
+			ret = pwm_imx_tpm_restart_at_wrap(tpm, ch, hw, cnsc,
+							  late);
+		if (ret != -EAGAIN)
+			break;
+		if (ktime_after(ktime_get(), end))
+			return -ETIMEDOUT;
+	}
+	if (ret)
+		return ret;
+
+	return pwm_imx_tpm_started(tpm);
+}
+
+/*
+ * Busy-wait with interrupts enabled until the next counter wrap if it is
+ * less than a write window away.
+ */
+static int pwm_imx_tpm_wait_window(struct pwm_imx_tpm *tpm,
+				   const struct imx_tpm_pwm_hw *cur)
+{
+	u64 window = pwm_imx_tpm_window_ns(tpm);
+	u64 left;
+	u32 cnt;
+	int ret;
+
+	ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
+	if (ret || left >= window)
+		return ret;
+
+	return pwm_imx_tpm_spin_to_wrap(tpm, cnt, left + window);
+}
+
+/*
+ * Write MOD and CnV, with interrupts disabled, if there is a write window
+ * left before the next wrap (-EAGAIN if not, when the period changes).
+ * The time to that wrap goes to @left.
+ */
+static int pwm_imx_tpm_write_period(struct pwm_imx_tpm *tpm, unsigned int ch,
+				    const struct imx_tpm_pwm_hw *cur,
+				    const struct imx_tpm_pwm_hw *hw,
+				    bool in_window, u64 *left)
+{
 	unsigned long flags;
 	u32 cnt;
 	int ret;
 
-	/* a period this short cannot be caught at its end: restart at once */
-	if (period_ns < PWM_IMX_TPM_SHORT_PERIOD_NS) {
-		local_irq_save(flags);
-		ret = pwm_imx_tpm_start(tpm, ch, hw, cnsc);
-		local_irq_restore(flags);
-		return ret;
-	}
+	local_irq_save(flags);
+	ret = pwm_imx_tpm_time_to_wrap(tpm, cur, left, &cnt);
+	if (!ret && in_window && *left < pwm_imx_tpm_window_ns(tpm))
+		ret = -EAGAIN;
+	if (!ret && hw->mod != cur->mod)
+		ret = regmap_write(tpm->regmap, PWM_IMX_TPM_MOD, hw->mod);
+	if (!ret && hw->cnv != cur->cnv)
+		ret = regmap_write(tpm->regmap, PWM_IMX_TPM_CnV(ch), hw->cnv);
+	local_irq_restore(flags);
 
-	ret = pwm_imx_tpm_wrapped(tpm);
-	if (ret < 0)
-		return ret;
-
-	for (;;) {
-		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
-		if (ret)
-			return ret;
-
-		now = ktime_get();
-		if (prev == ~0ULL)
-			first = now;
-		else if (left != prev)
-			counting = true;
-		/*
-		 * TOF and CNT are read again after @now, so at least that long
-		 * after CNT was first read.
-		 */
-		if (!counting && ktime_to_ns(ktime_sub(now, first)) >
-		    2 * tick_ns + PWM_IMX_TPM_MARGIN_NS) {
-			ret = pwm_imx_tpm_wrapped(tpm);
-			if (ret < 0)
-				return ret;
-			counting = ret;
-			ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
-			if (ret)
-				return ret;
-			if (!counting && left == prev)
-				return -ETIMEDOUT;
-			counting = true;
-		}
-		if (ktime_after(now, end))
-			return -ETIMEDOUT;
-
-		if (left > prev && early < PWM_IMX_TPM_EARLY_MAX_NS)
-			early *= 2;
-		prev = left;
-
-		if (left <= early) {
-			local_irq_save(flags);
-			ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
-			if (!ret)
-				ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, late, left +
-							       PWM_IMX_TPM_MARGIN_NS);
-			if (!ret)
-				ret = pwm_imx_tpm_start(tpm, ch, hw, cnsc);
-			local_irq_restore(flags);
-			/* a missed wrap (the CPU was held up): take the next */
-			if (ret != -ETIMEDOUT)
-				return ret;
-			continue;
-		}
-
-		wait = left - early;
-		if (wait > 20 * NSEC_PER_MSEC)
-			msleep(div_u64(wait, NSEC_PER_MSEC) - 10);
-		else
-			usleep_range(div_u64(wait, NSEC_PER_USEC),
-				     div_u64(wait, NSEC_PER_USEC) + 10);
-	}
+	return ret;
 }
 
 /*
- * Change period and duty of the running counter. Both registers are
- * written in the same period so that they take effect at the same wrap.
+ * Change period and duty of the running counter. A period change writes
+ * both registers in a window before the same wrap, so that they take
+ * effect together. A duty change alone may miss the next wrap (the write
+ * takes up to a counter clock cycle to arrive) and is then taken at the
+ * one after.
  */
 static int pwm_imx_tpm_update(struct pwm_imx_tpm *tpm, unsigned int ch,
 			      const struct imx_tpm_pwm_hw *cur,
 			      const struct imx_tpm_pwm_hw *hw)
 {
 	u64 period_ns = imx_tpm_period_ns(cur, tpm->rate);
-	bool short_period = period_ns < PWM_IMX_TPM_SHORT_PERIOD_NS;
+	u64 new_ns = imx_tpm_period_ns(hw, tpm->rate);
+	bool in_window = hw->mod != cur->mod &&
+			 !pwm_imx_tpm_short(tpm, period_ns);
 	unsigned int tries = 0;
-	unsigned long flags;
 	u64 left;
-	u32 cnt;
 	int ret;
 
 	do {
-		local_irq_save(flags);
-		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
-		if (!ret && hw->mod != cur->mod && !short_period &&
-		    left < PWM_IMX_TPM_MARGIN_NS)
-			ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, U32_MAX, left +
-						       PWM_IMX_TPM_MARGIN_NS);
-		if (!ret && hw->mod != cur->mod)
-			ret = regmap_write(tpm->regmap, PWM_IMX_TPM_MOD,
-					   hw->mod);
-		if (!ret && hw->cnv != cur->cnv)
-			ret = regmap_write(tpm->regmap, PWM_IMX_TPM_CnV(ch),
-					   hw->cnv);
-		/* the next wrap takes them at the latest */
+		ret = in_window ? pwm_imx_tpm_wait_window(tpm, cur) : 0;
 		if (!ret)
-			ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
-		local_irq_restore(flags);
-		/* a missed wrap (the CPU was held up): decide again */
-	} while (ret == -ETIMEDOUT && ++tries < 4);
+			ret = pwm_imx_tpm_write_period(tpm, ch, cur, hw,
+						       in_window, &left);
+		/* held up past the window: try the next period */
+	} while (ret == -EAGAIN && ++tries < 4);
 	if (ret)
-		return ret;
+		return ret == -EAGAIN ? -ETIMEDOUT : ret;
 
 	/*
-	 * A period too short for both writes, or to tell from CNT when they
-	 * were made, may end before MOD is written; CnV may only be taken at
-	 * the wrap after MOD, one new period later.
+	 * Taken at the next wrap or the one after; a period too short for
+	 * a write window may take MOD and CnV at two wraps.
 	 */
-	if (short_period)
+	if (!in_window && hw->mod != cur->mod)
 		return pwm_imx_tpm_wait_latched(tpm, ch, hw, left, period_ns +
-						imx_tpm_period_ns(hw, tpm->rate));
+						new_ns + tpm->sync_ns);
 
-	return pwm_imx_tpm_wait_latched(tpm, ch, hw, left, 0);
+	return pwm_imx_tpm_wait_latched(tpm, ch, hw, left,
+					max(period_ns, new_ns) + tpm->sync_ns);
 }
 
+/*
+ * Switch a channel off. A channel that a bootloader left in another mode
+ * (not counted as enabled) is switched off too.
+ */
 static int pwm_imx_tpm_disable(struct pwm_imx_tpm *tpm, unsigned int ch)
 {
+	u32 cnsc;
 	int ret;
 
-	if (!(tpm->enabled & BIT(ch)))
-		return 0;
+	if (!(tpm->enabled & BIT(ch))) {
+		ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CnSC(ch), &cnsc);
+		if (ret || !(cnsc & PWM_IMX_TPM_CnSC_MODE))
+			return ret;
+
+		return regmap_write(tpm->regmap, PWM_IMX_TPM_CnSC(ch), 0);
+	}
 
 	ret = regmap_write(tpm->regmap, PWM_IMX_TPM_CnSC(ch), 0);
 	if (ret)
@@ -488,26 +755,23 @@ static int pwm_imx_tpm_disable(struct pwm_imx_tpm *tpm, unsigned int ch)
 	if (tpm->enabled)
 		return 0;
 
-	return regmap_update_bits(tpm->regmap, PWM_IMX_TPM_SC,
-				  PWM_IMX_TPM_SC_CMOD, 0);
+	return pwm_imx_tpm_set_cmod(tpm, 0, false);
 }
 
-static int pwm_imx_tpm_write_locked(struct pwm_imx_tpm *tpm, unsigned int ch,
-				    const struct pwm_imx_tpm_wfhw *wfhw)
+/*
+ * Enable a channel or change an enabled one. The counter is shared by all
+ * channels: its period can only change while no other channel is in use.
+ */
+static int pwm_imx_tpm_enable(struct pwm_imx_tpm *tpm, unsigned int ch,
+			      const struct pwm_imx_tpm_wfhw *wfhw)
 {
+	unsigned long others = (READ_ONCE(tpm->requested) | tpm->enabled) &
+			       ~BIT(ch);
 	const struct imx_tpm_pwm_hw *hw = &wfhw->hw;
-	unsigned long others = READ_ONCE(tpm->requested) | tpm->enabled;
 	bool enabled = tpm->enabled & BIT(ch);
 	struct pwm_imx_tpm_wfhw cur;
 	u32 cnsc;
 	int ret;
-
-	if (!wfhw->enabled) {
-		ret = pwm_imx_tpm_disable(tpm, ch);
-		if (ret)
-			return ret;
-		goto out;
-	}
 
 	ret = pwm_imx_tpm_read(tpm, ch, &cur);
 	if (ret)
@@ -517,8 +781,6 @@ static int pwm_imx_tpm_write_locked(struct pwm_imx_tpm *tpm, unsigned int ch,
 	if (enabled && cur.inversed != wfhw->inversed)
 		return -EBUSY;
 
-	/* the counter is shared by all channels */
-	others &= ~BIT(ch);
 	if (others && (cur.hw.ps != hw->ps || cur.hw.mod != hw->mod))
 		return -EBUSY;
 
@@ -526,23 +788,35 @@ static int pwm_imx_tpm_write_locked(struct pwm_imx_tpm *tpm, unsigned int ch,
 					PWM_IMX_TPM_CnSC_ELS_INVERSED :
 					PWM_IMX_TPM_CnSC_ELS_NORMAL);
 
-	if (!tpm->enabled) {
-		/* no channel drives its pin, so the counter is free */
-		ret = pwm_imx_tpm_start(tpm, ch, hw, cnsc);
-	} else if (cur.hw.ps != hw->ps) {
-		/* only this channel is in use */
-		ret = pwm_imx_tpm_restart(tpm, ch, &cur.hw, hw, cnsc);
-	} else {
-		ret = pwm_imx_tpm_update(tpm, ch, &cur.hw, hw);
-		if (!ret && !enabled)
-			ret = regmap_write(tpm->regmap, PWM_IMX_TPM_CnSC(ch),
-					   cnsc);
-	}
+	/* no channel drives its pin, so the counter is free */
+	if (!tpm->enabled)
+		return pwm_imx_tpm_start(tpm, ch, hw, cnsc);
+
+	/* only this channel is in use */
+	if (cur.hw.ps != hw->ps)
+		return pwm_imx_tpm_restart(tpm, ch, &cur.hw, hw, cnsc);
+
+	ret = pwm_imx_tpm_update(tpm, ch, &cur.hw, hw);
+	if (ret || enabled)
+		return ret;
+
+	return regmap_write(tpm->regmap, PWM_IMX_TPM_CnSC(ch), cnsc);
+}
+
+static int pwm_imx_tpm_write_locked(struct pwm_imx_tpm *tpm, unsigned int ch,
+				    const struct pwm_imx_tpm_wfhw *wfhw)
+{
+	int ret;
+
+	if (wfhw->enabled)
+		ret = pwm_imx_tpm_enable(tpm, ch, wfhw);
+	else
+		ret = pwm_imx_tpm_disable(tpm, ch);
 	if (ret)
 		return ret;
 
-	tpm->enabled |= BIT(ch);
-out:
+	if (wfhw->enabled)
+		tpm->enabled |= BIT(ch);
 	assign_bit(ch, &tpm->inversed, wfhw->inversed);
 
 	return 0;
@@ -752,16 +1026,51 @@ static struct regmap *pwm_imx_tpm_regmap(struct platform_device *pdev)
 	return regmap ?: ERR_PTR(-ENODEV);
 }
 
+/*
+ * Keep the channels that the bootloader left running as PWMs as they are:
+ * count them as enabled. Channels in another mode are left alone until
+ * their first apply, which switches them (and the counter) to edge-aligned
+ * PWM.
+ */
+static int pwm_imx_tpm_takeover(struct device *dev, struct pwm_imx_tpm *tpm,
+				unsigned int npwm)
+{
+	unsigned int ch;
+	u32 sc, cnsc;
+	int ret;
+
+	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_SC, &sc);
+	if (ret)
+		return dev_err_probe(dev, ret, "failed to read SC\n");
+
+	for (ch = 0; ch < npwm; ch++) {
+		ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CnSC(ch), &cnsc);
+		if (ret)
+			return dev_err_probe(dev, ret,
+					     "failed to read channel %u\n", ch);
+
+		if (!pwm_imx_tpm_is_pwm(sc, cnsc))
+			continue;
+
+		tpm->enabled |= BIT(ch);
+		if ((cnsc & PWM_IMX_TPM_CnSC_ELS) ==
+		    PWM_IMX_TPM_CnSC_ELS_INVERSED)
+			tpm->inversed |= BIT(ch);
+	}
+
+	return 0;
+}
+
 static int pwm_imx_tpm_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
-	unsigned int npwm, width, ch;
+	unsigned int npwm, width;
 	struct pwm_imx_tpm *tpm;
 	struct pwm_chip *chip;
 	struct regmap *regmap;
 	unsigned long rate;
-	u32 param, cnsc;
 	struct clk *clk;
+	u32 param;
 	int ret;
 
 	regmap = pwm_imx_tpm_regmap(pdev);
@@ -816,21 +1125,12 @@ static int pwm_imx_tpm_probe(struct platform_device *pdev)
 	tpm->clk = clk;
 	tpm->rate = rate;
 	tpm->width = width;
+	tpm->sync_ns = imx_tpm_cycles_to_ns(PWM_IMX_TPM_SYNC_CYCLES, rate);
 	mutex_init(&tpm->lock);
 
-	/* keep channels that the bootloader left running as they are */
-	for (ch = 0; ch < npwm; ch++) {
-		ret = regmap_read(regmap, PWM_IMX_TPM_CnSC(ch), &cnsc);
-		if (ret)
-			return dev_err_probe(dev, ret,
-					     "failed to read channel %u\n", ch);
-
-		cnsc &= PWM_IMX_TPM_CnSC_ELS;
-		if (cnsc)
-			tpm->enabled |= BIT(ch);
-		if (cnsc == PWM_IMX_TPM_CnSC_ELS_INVERSED)
-			tpm->inversed |= BIT(ch);
-	}
+	ret = pwm_imx_tpm_takeover(dev, tpm, npwm);
+	if (ret)
+		return ret;
 
 	chip->ops = &pwm_imx_tpm_ops;
 	platform_set_drvdata(pdev, chip);

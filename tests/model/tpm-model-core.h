@@ -608,6 +608,29 @@ static inline void tpm_start(struct tpm_core *c)
 	tpm_period_reset(c, c->pos);
 }
 
+/*
+ * Registers as a bootloader left them, set before the first access: SC
+ * (TOF ignored), MOD, and each channel's CnSC and CnV, in effect at once
+ * and without the write rules (no error recorded). A counting SC starts
+ * the counter at CNT 0 as if it had been running: no first period rule.
+ */
+static inline void tpm_core_preset(struct tpm_core *c, u32 sc, u32 mod,
+				   const u32 *cnsc, const u32 *cnv)
+{
+	u32 i;
+
+	c->mod = mod & c->mask;
+	for (i = 0; i < c->nch; i++) {
+		c->ch[i].cnsc = cnsc[i] & ~TPM_CNSC_CHF;
+		c->ch[i].cnv = cnv[i] & c->mask;
+	}
+	c->sc = sc & ~TPM_SC_TOF;
+	if (tpm_counting(c))
+		tpm_start(c);
+	c->first = false;
+	tpm_period_reset(c, c->pos);
+}
+
 /* CMOD changes in the counter clock domain */
 static inline void tpm_set_cmod(struct tpm_core *c, u32 cmod)
 {

@@ -84,6 +84,26 @@ static bool suspend_resets;
 module_param(suspend_resets, bool, 0444);
 MODULE_PARM_DESC(suspend_resets, "System suspend/resume resets all registers to their reset values (1; default 0)");
 
+/*
+ * Registers as a bootloader left them (takeover tests): SC, MOD, and per
+ * channel CnSC and CnV, in effect at load. A counting SC runs from load.
+ */
+static unsigned int init_sc;
+module_param(init_sc, uint, 0444);
+MODULE_PARM_DESC(init_sc, "SC at load (default 0; CMOD 01: counting from load)");
+
+static unsigned int init_mod;
+module_param(init_mod, uint, 0444);
+MODULE_PARM_DESC(init_mod, "MOD at load (default 0)");
+
+static unsigned int init_cnsc[TPM_MAX_CH];
+module_param_array(init_cnsc, uint, NULL, 0444);
+MODULE_PARM_DESC(init_cnsc, "CnSC of each channel at load, comma-separated (default 0)");
+
+static unsigned int init_cnv[TPM_MAX_CH];
+module_param_array(init_cnv, uint, NULL, 0444);
+MODULE_PARM_DESC(init_cnv, "CnV of each channel at load, comma-separated (default 0)");
+
 struct tpm_model;
 
 /* What a ch<N> debugfs file refers to */
@@ -625,6 +645,7 @@ static int __tpm_model_probe(struct platform_device *pdev)
 	    tpm_core_set_strict(&m->core, cmod_ack, write_latency,
 				buffer_ignore, first_period))
 		return -EINVAL;
+	tpm_core_preset(&m->core, init_sc, init_mod, init_cnsc, init_cnv);
 	platform_set_drvdata(pdev, m);
 
 	map = devm_regmap_init(dev, NULL, m, &tpm_model_regmap_config);
