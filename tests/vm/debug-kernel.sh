@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/vm/debug-kernel.sh - a small debug kernel for the amd64 QEMU guest
-# (KASAN, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, debugobjects, PWM_DEBUG),
-# built from Debian's linux-source-<series> package.
+# (PREEMPT_RT, KASAN, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, debugobjects,
+# PWM_DEBUG), built from Debian's linux-source-<series> package.
 #
 # usage:
 #   tests/vm/debug-kernel.sh [build]          build (or find in the cache);

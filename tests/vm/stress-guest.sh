@@ -5,7 +5,7 @@
 # in a guest by tests/vm/vm.sh (busybox sh). Needs /vm/pwm-imx-tpm.ko (for
 # the insmod/rmmod cycles) and the kselftest in /vm/tests.
 #
-# usage: stress-guest.sh [-t SECONDS] [-w WRITERS] [-b BIND] [-m MOD] [-p PM] [-K]
+# usage: stress-guest.sh [-t SECONDS] [-w WRITERS] [-b BIND] [-m MOD] [-p PM] [-K] [-R]
 #   -t  how long the writers run (default 60)
 #   -w  writer processes over all channels (default 4)
 #   -b  unbind/bind cycles with channels exported and enabled (default 200)
@@ -13,6 +13,9 @@
 #   -p  suspend/resume cycles through /sys/power/pm_test (default 20)
 #   -K  run the quick kselftest only after the last part, not after each
 #       (for slow kernels)
+#   -R  the kernel must be PREEMPT_RT (the debug kernel): one more test
+#       point, failed unless uname -v says PREEMPT_RT or
+#       /sys/kernel/realtime is 1
 #
 # Each part is one KTAP test point; the last line is
 # "stress: N passed, M failed". Exit 0 if all passed, 1 if not.
@@ -23,7 +26,8 @@ BINDS=200
 MODS=200
 PMS=20
 KS_EACH=1
-while getopts t:w:b:m:p:K o; do
+NEED_RT=0
+while getopts t:w:b:m:p:KR o; do
 	case $o in
 	t) SECS=$OPTARG ;;
 	w) WRITERS=$OPTARG ;;
@@ -31,7 +35,8 @@ while getopts t:w:b:m:p:K o; do
 	m) MODS=$OPTARG ;;
 	p) PMS=$OPTARG ;;
 	K) KS_EACH=0 ;;
-	*) echo "usage: $0 [-t S] [-w N] [-b N] [-m N] [-p N]" >&2; exit 2 ;;
+	R) NEED_RT=1 ;;
+	*) echo "usage: $0 [-t S] [-w N] [-b N] [-m N] [-p N] [-K] [-R]" >&2; exit 2 ;;
 	esac
 done
 
@@ -200,6 +205,7 @@ start_two() {
 }
 
 [ "$KS_EACH" = 0 ] && NTEST=$((NTEST + 1))
+[ "$NEED_RT" = 1 ] && NTEST=$((NTEST + 1))
 ktap_plan "$NTEST"
 if ! find_dev || ! find_chip; then
 	diag "pwm-imx-tpm is not bound to a device with a pwmchip"
@@ -207,6 +213,19 @@ if ! find_dev || ! find_chip; then
 	exit 1
 fi
 diag "device $DEV, ${CHIP##*/}, $NPWM channels"
+
+# -- 0. (-R) the kernel is PREEMPT_RT, as tests/vm/vm.sh's "vm: PREEMPT_RT:"
+# line reads it: uname -v says so (mainline), or /sys/kernel/realtime is 1
+# (the rt patch set; mainline 7.3 has no such file)
+if [ "$NEED_RT" = 1 ]; then
+	uv=$(uname -v)
+	rtf=$(cat /sys/kernel/realtime 2>/dev/null || echo none)
+	diag "uname -v: $uv; /sys/kernel/realtime: $rtf"
+	bad=1
+	case $uv in *PREEMPT_RT*) bad=0 ;; esac
+	[ "$rtf" = 1 ] && bad=0
+	result "$bad" "the kernel is PREEMPT_RT"
+fi
 
 # -- 1. writers, starting with every channel exported
 i=0

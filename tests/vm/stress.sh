@@ -11,10 +11,16 @@
 #   --faults  tests/vm/faults-guest.sh with the model on amd64 7.3 (latch
 #             never happens, register access fails, bad PARAM), and
 #             tests/vm/late-clock-guest.sh on arm64 7.3's dt-late path
-#             (the clock provider arrives after the driver)
+#             (the clock provider arrives after the driver), and
+#             tests/vm/takeover-guest.sh on arm64 7.3 (the model loaded with
+#             the states a bootloader may leave: channels in other modes,
+#             a centre-aligned or stopped counter; duty changes at a 1 kHz
+#             counter clock)
 #   --debug   the quick kselftest and the short stress on the debug kernel
-#             (tests/vm/debug-kernel.sh: PWM_DEBUG, KASAN, lockdep,
-#             kmemleak, ODEBUG); any report of theirs fails the run
+#             (tests/vm/debug-kernel.sh: PREEMPT_RT, PWM_DEBUG, KASAN,
+#             lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, ODEBUG); any report of
+#             theirs fails the run, and so does a kernel that is not
+#             PREEMPT_RT (stress-guest.sh -R: one test point)
 # Ends with "stress: N passed, M failed" (or "faults: ...", "vm-debug:
 # ..."); a guest that
 # crashes, hangs or logs a kernel problem (vm.sh) counts as one more
@@ -34,13 +40,14 @@ case ${1:-} in
 	run_guest kselftest amd64:7.3-debug model - 1800 -q -n 200
 	export VM_LOGDIR=$logs/stress
 	run_guest stress amd64:7.3-debug model "$here/stress-guest.sh" 1800 \
-		-t 20 -w 4 -b 20 -m 20 -p 5 -K
+		-t 20 -w 4 -b 20 -m 20 -p 5 -K -R
 	;;
 --faults)
 	tier=faults
 	export VM_LOGDIR=${VM_LOGDIR:-$top/tests/logs/faults}
 	run_guest faults amd64:7.3 model "$here/faults-guest.sh" 600
 	run_guest late-clock arm64:7.3 dt-late "$here/late-clock-guest.sh" 600
+	run_guest takeover arm64:7.3 model "$here/takeover-guest.sh" 600
 	;;
 --short)
 	tier=stress

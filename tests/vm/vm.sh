@@ -9,8 +9,18 @@
 #
 #   ARCH:SERIES   armhf:5.10 armhf:6.1 armhf:6.12 arm64:6.12 arm64:7.3
 #                 amd64:7.3 ... (series -> suite as in tests/matrix/matrix.sh)
+#                 amd64:6.12-rt ...: Debian's PREEMPT_RT flavour of the
+#                 series (tests/lib/kernels.sh); the guest must report a
+#                 PREEMPT_RT kernel ("vm: PREEMPT_RT: yes", from uname -v or
+#                 /sys/kernel/realtime), and any other kernel must not, or
+#                 the run fails (NOT-RT, RT). On Debian's rt kernels the
+#                 guest also records every sleeping-lock call made with
+#                 interrupts off (probe events; those kernels lack
+#                 DEBUG_ATOMIC_SLEEP): any is listed and fails the run,
+#                 as does a check that could not be armed (NO-LOCKCHECK)
 #                 amd64:7.3-debug: the debug kernel of tests/vm/debug-kernel.sh
-#                 (KASAN, lockdep, kmemleak, debugobjects, PWM_DEBUG); the
+#                 (PREEMPT_RT, KASAN, lockdep, kmemleak, debugobjects,
+#                 PWM_DEBUG; must report PREEMPT_RT like an rt target); the
 #                 guest scans for kmemleak reports at the end, and the
 #                 checkers' reports fail the run like WARNING: lines
 #   PATH          model  load imx-tpm-model.ko (rate=24000000 channels=6
@@ -45,12 +55,15 @@
 # Exit status: the guest script's exit status (kselftest: 0 pass, 1 fail,
 # 4 all skipped); 1 if the guest log has WARNING:, BUG:, Oops, "Kernel panic"
 # or "Call trace" lines (listed), or if no exit status came back (timeout,
-# crash).
+# crash), or if the guest's PREEMPT_RT line does not match the target.
 #
 # "matrix" runs armhf 5.10, 6.1, 6.12 and arm64 6.12, 7.3 on both paths and
 # amd64 7.3 on the model path, and armhf 6.1 on the model path with a slow
-# clock and an 8-bit counter ("model-slow": rate=100000 width=8) (12 runs,
-# VM_JOBS guests at a time, default 2),
+# clock and an 8-bit counter ("model-slow": rate=100000 width=8), armhf
+# 6.12 and arm64 7.3 with the strict model at 32768 Hz and 24 MHz
+# ("model-32k", "model-strict"), and amd64
+# 6.12 rt (PREEMPT_RT) on the model path (13 runs, VM_JOBS guests at a
+# time, default 2),
 # prints a table and "vm: N passed, M failed". A run passes only if the
 # kselftest exits 0; 4 (everything skipped) means the driver did not bind.
 #
@@ -59,7 +72,9 @@
 # files built static for the guest into /vm/extra/NAME), VM_QEMU_ARGS (more
 # QEMU options),
 # IMX_TPM_PWM_CACHE (default /var/cache/imx-tpm-pwm), VM_JOBS,
-# VM_MODEL_PARAMS (model module parameters on the model path), VM_TIMEOUT
+# VM_MODEL_PARAMS (model module parameters on the model path), VM_RT_LOCKCHECK
+# (0: rt targets without the check for sleeping locks taken with interrupts
+# off; default 1, the run fails where it cannot be made), VM_TIMEOUT
 # (seconds per guest, default 900 for run, per-run values in the
 # matrix), VM_LOGDIR (default tests/logs/vm), VM_MATRIX_ARGS_MODEL and
 # VM_MATRIX_ARGS_DT (kselftest options in the matrix), and those of
@@ -82,12 +97,26 @@ MODEL_PARAMS=${VM_MODEL_PARAMS:-"rate=24000000 channels=6 width=16"}
 # the "model-slow" runs of the matrix: a slow clock and a narrow counter,
 # where periods are few ticks long and every prescaler is reachable
 MODEL_PARAMS_SLOW="rate=100000 channels=6 width=8"
+# "model-strict" and "model-32k": the model as strict as the silicon (CMOD
+# acknowledged after two counter clock cycles, register writes one cycle
+# late, a second MOD/CnV write before the first was taken ignored and
+# recorded; tests/model/INTERFACE.md), at 24 MHz and at 32768 Hz, where one
+# counter cycle is 30.5 us
+MODEL_STRICT="cmod_ack=1 write_latency=1 buffer_ignore=1"
+MODEL_PARAMS_STRICT="rate=24000000 channels=6 width=16 $MODEL_STRICT"
+MODEL_PARAMS_32K="rate=32768 channels=6 width=16 $MODEL_STRICT"
 PARAM_VALUE=0x00100006 # PARAM: 6 channels, WIDTH 16
 BAD_RE='WARNING:|BUG:|Oops|Kernel panic|Call [Tt]race'
+# the guest's check for sleeping locks taken with interrupts off (rt targets)
+BAD_RE+='|^vm: rt lock check: [1-9][0-9]* sleeping lock|^vm: rt lock check: stack'
 
+# amd64:6.12-rt:model: the driver on a PREEMPT_RT kernel, with the model,
+# whose glitch test makes the driver's interrupts-off register accesses
+# (the sleeping-lock hazard of PREEMPT_RT) thousands of times.
 MATRIX_RUNS="armhf:5.10:dt armhf:5.10:model armhf:6.1:dt armhf:6.1:model
-armhf:6.12:dt armhf:6.12:model arm64:6.12:dt arm64:6.12:model
-arm64:7.3:dt arm64:7.3:model amd64:7.3:model armhf:6.1:model-slow"
+armhf:6.12:dt armhf:6.12:model-32k arm64:6.12:dt arm64:6.12:model
+arm64:7.3:dt arm64:7.3:model-strict amd64:7.3:model armhf:6.1:model-slow
+amd64:6.12-rt:model"
 
 usage() {
 	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
@@ -119,17 +148,19 @@ src_hash() {
 	(
 		cd "$top"
 		find Kbuild VERSION src tests/model -type f \
-			\( -name Kbuild -o -name VERSION -o -name '*.c' -o -name '*.h' -o -name Makefile \) \
+			\( -name Kbuild -o -name VERSION -o -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name Makefile \) \
 			! -name core_test.c -print0 | sort -z | xargs -0 sha256sum
 	) | sha256sum | cut -c1-16
 }
 
-# resolve ARCH SERIES: set SUITE, KREL, HVER (headers version), IMG_NAME and
-# IMG_VER (the kernel image package of the same version).
+# resolve ARCH SERIES[-rt]: set SUITE, KREL, HVER (headers version), IMG_NAME
+# and IMG_VER (the kernel image package of the same version).
 resolve_kernel() {
 	local arch=$1 series=$2 flav re found hdr name
 	SUITE=$(series_suite "$series") || vm_die "unknown kernel series $series"
-	flav=$(arch_flavour "$arch") || vm_die "unknown architecture $arch"
+	flav=$(arch_flavour "$arch" "$(series_variant "$series")") ||
+		vm_die "unknown architecture $arch"
+	series=$(series_base "$series")
 	deb_apt_update "$SUITE" "$arch" || vm_die "no $SUITE $arch index"
 	re="^linux-headers-${series//./\\.}\\.[0-9][^-]*(-[0-9]+)?-$flav\$"
 	found=$(deb_newest "$SUITE" "$arch" "$re") || vm_die "no package matching $re in $SUITE $arch"
@@ -410,6 +441,7 @@ make_initrd() {
 		printf 'VM_TOKEN=%s\n' "$token"
 		printf 'VM_PATH=%s\n' "$path"
 		printf 'VM_MODEL_PARAMS="%s"\n' "$MODEL_PARAMS"
+		printf 'VM_RT_LOCKCHECK=%s\n' "$RT_LOCKCHECK"
 	} >"$r/vm/env"
 	guest_init | debug_guest_init >"$r/init"
 	chmod 755 "$r/init" "$r/bin/busybox" "$r/vm/tests/pwm-imx-tpm.sh"
@@ -538,6 +570,53 @@ echo 30 > /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 echo 7 > /proc/sys/kernel/printk
 . /vm/env
 echo "vm: guest up: $(uname -r) $(uname -m), $(cut -d' ' -f1 /proc/uptime) s"
+# vm.sh checks this line against the target (rt or not): uname -v says
+# PREEMPT_RT on rt kernels (6.1 rt patch set and mainline 6.12+), and
+# /sys/kernel/realtime is 1 there
+rt=no
+case "$(uname -v)" in *PREEMPT_RT*) rt=yes ;; esac
+[ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] && rt=yes
+echo "vm: PREEMPT_RT: $rt (uname -v: $(uname -v); /sys/kernel/realtime: $(cat /sys/kernel/realtime 2>/dev/null || echo none))"
+# rt targets: on PREEMPT_RT, spinlock_t, rwlock_t and mutexes sleep, and
+# taking one with interrupts disabled is a bug that only kernels with
+# DEBUG_ATOMIC_SLEEP report ("BUG: sleeping function called from invalid
+# context"); Debian's rt kernels have not. So record every call of those
+# lock functions made with interrupts off: probe events filtered on
+# TRACE_FLAG_IRQS_OFF (bit 0 of common_flags), each with its stack, from
+# before our modules load to the end of the guest script. The flags must
+# be the caller's: fprobe events (6.5+) run from ftrace, so they are; a
+# kprobe is used only where it runs from ftrace too ([FTRACE] in the
+# kprobes list, x86), not where it is a breakpoint whose exception handler
+# has interrupts off (it would record every call).
+T=/sys/kernel/tracing
+if [ "$VM_RT_LOCKCHECK" = 1 ]; then
+	[ -e $T/dynamic_events ] || mount -t tracefs tracefs $T
+	n=0
+	kinds=
+	for f in rt_spin_lock rt_spin_trylock rt_read_lock rt_write_lock \
+		mutex_lock mutex_lock_interruptible mutex_lock_killable \
+		down down_interruptible down_read down_write; do
+		if echo "f:vmrt/$f $f" >>$T/dynamic_events 2>/dev/null; then
+			kinds="$kinds fprobe"
+		elif echo "p:vmrt/$f $f" >>$T/kprobe_events 2>/dev/null &&
+			grep -q " $f+0x0 .*FTRACE" /sys/kernel/debug/kprobes/list; then
+			kinds="$kinds kprobe"
+		else
+			echo "-:vmrt/$f" >>$T/kprobe_events 2>/dev/null
+			continue
+		fi
+		if echo 'common_flags & 1' >$T/events/vmrt/$f/filter; then
+			n=$((n + 1))
+		else
+			# unfiltered, it would record every call
+			echo "-:vmrt/$f" >>$T/dynamic_events
+		fi
+	done
+	# armed only with rt_spin_lock (spinlock_t), the lock regmap takes
+	[ -e $T/events/vmrt/rt_spin_lock ] &&
+		echo 1 >$T/options/stacktrace && echo 1 >$T/events/vmrt/enable &&
+		echo "vm: rt lock check: armed on $n lock functions ($(echo $kinds | tr ' ' '\n' | sort | uniq -c | xargs))"
+fi
 while read -r m; do
 	[ -n "$m" ] || continue
 	insmod "/lib/vm/$m" || echo "vm: insmod $m failed"
@@ -553,6 +632,12 @@ for d in /sys/bus/platform/drivers/pwm-imx-tpm/*; do
 	[ -L "$d" ] && [ -e "$d/driver" ] && bound="$bound ${d##*/}"
 done
 echo "vm: pwm-imx-tpm bound to:${bound:- nothing}"
+# where pwmchip_remove() can refuse (5.10), the driver offers no unbind
+if [ -e /sys/bus/platform/drivers/pwm-imx-tpm/unbind ]; then
+	echo "vm: driver unbind: offered"
+else
+	echo "vm: driver unbind: not offered"
+fi
 for c in /sys/class/pwm/pwmchip*; do
 	[ -e "$c" ] && echo "vm: ${c##*/}: npwm $(cat "$c/npwm"), device $(readlink "$c/device" | sed 's@.*/@@')"
 done
@@ -570,6 +655,17 @@ else
 	sh /vm/guest "$@"
 fi
 rc=$?
+if [ "$VM_RT_LOCKCHECK" = 1 ] && [ "$(cat $T/events/vmrt/enable 2>/dev/null)" = 1 ]; then
+	echo 0 >$T/events/vmrt/enable
+	n=$(grep -c '<stack trace>' $T/trace)
+	echo "vm: rt lock check: $n sleeping lock(s) taken with interrupts disabled"
+	# the distinct call chains, 8 frames each (the kprobe'd function first)
+	awk '/<stack trace>/ { k = 0; s = ""; on = 1; next }
+		on && /^ => / { if (k++ < 8) s = s " " $2; next }
+		on { c[s]++; on = 0 }
+		END { if (on) c[s]++; for (s in c) print "vm: rt lock check: stack (" c[s] "x):" s }' $T/trace
+	echo "vm: rt lock check: done"
+fi
 echo "vm: guest script exit $rc after $(cut -d' ' -f1 /proc/uptime) s"
 echo "vm-dmesg-begin-$VM_TOKEN"
 dmesg
@@ -688,6 +784,12 @@ prepare() {
 	mkdir -p "$work"
 	token=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 	local -a kargs=("$@")
+	# Debian's rt kernels: the guest checks for sleeping locks taken with
+	# interrupts off (the debug kernel reports them itself), and the run
+	# fails if it cannot (VM_RT_LOCKCHECK=0: go without, e.g. on arm64
+	# 6.12, which has neither fprobe events nor ftrace-based kprobes)
+	RT_LOCKCHECK=0
+	[[ $(series_variant "$series") == rt ]] && RT_LOCKCHECK=${VM_RT_LOCKCHECK:-1}
 	make_initrd "$work" "$path" "$guest" "$token" "${kargs[@]}"
 	qemu_cmd "$arch"
 	local kernel append
@@ -713,6 +815,13 @@ prepare() {
 	qcmd+=("${qextra[@]}")
 	{
 		printf 'TOKEN=%q\nKREL=%q\nIMG=%q\n' "$token" "$KREL" "$IMG_NAME $IMG_VER"
+		# what the guest's "vm: PREEMPT_RT:" line must say (the debug
+		# kernel is PREEMPT_RT too: tests/vm/debug-kernel.config)
+		printf 'RT=%q\n' "$([[ $(series_variant "$series") == rt || $series == *-debug ]] && echo yes || echo no)"
+		printf 'LOCKCHECK=%q\n' "$RT_LOCKCHECK"
+		# pwmchip_remove() returns int before 5.15: the driver then
+		# offers no unbind (src/pwm-imx-tpm-compat.h)
+		printf 'UNBIND=%q\n' "$([[ $KREL == 5.10.* ]] && echo 'not offered' || echo offered)"
 		printf 'CONFIG=%q\n' "PWM=$(kconfig PWM) COMMON_CLK=$(kconfig COMMON_CLK) REGMAP_MMIO=$(kconfig REGMAP_MMIO) OF=$(kconfig OF) DEBUG_FS=$(kconfig DEBUG_FS)"
 		printf 'CDEV=%q\n' "${CDEV:+${CDEV##*/}}"
 		printf 'CMD=('
@@ -726,7 +835,7 @@ prepare() {
 boot() {
 	local name=$1 log=$2 work start rc=0 secs grc problems status
 	work=$WORKROOT/$name
-	local TOKEN KREL IMG CONFIG CDEV
+	local TOKEN KREL IMG CONFIG CDEV RT LOCKCHECK=0 UNBIND rtline
 	local -a CMD
 	# shellcheck source=/dev/null
 	. "$work/boot.env"
@@ -749,11 +858,22 @@ boot() {
 	else
 		rm -f "$log.problems"
 	fi
+	rtline=$(grep -m1 -E '^vm: PREEMPT_RT: (yes|no)' "$log" | cut -d' ' -f3 || true)
 	if [[ -z $grc ]]; then
 		if ((rc == 124 || rc == 137)); then status=TIMEOUT; else status=NOEXIT; fi
 		grc=1
 	elif [[ -n $problems ]]; then
 		status=KERNEL-WARN
+	elif ! grep -q "^vm: driver unbind: $UNBIND\$" "$log"; then
+		# pwmchip_remove() returns -EBUSY on 5.10: no unbind there
+		status=UNBIND
+	elif [[ $rtline != "$RT" ]]; then
+		# an rt target must have booted a PREEMPT_RT kernel, and only
+		# an rt target
+		if [[ $RT == yes ]]; then status=NOT-RT; else status=RT; fi
+	elif [[ $LOCKCHECK == 1 ]] && ! grep -q '^vm: rt lock check: done' "$log"; then
+		# the check must have run, or a clean log proves nothing
+		status=NO-LOCKCHECK
 	else
 		status=OK
 	fi
@@ -761,8 +881,38 @@ boot() {
 }
 
 # The distinct kernel problem lines of a log (timestamps stripped).
+# bad_lines LOG: the log's problem lines (BAD_RE), each once. One kind of
+# PWM_DEBUG "Wrong rounding" line is not a problem, only counted (in
+# LOG.inversed-rounding): an inversed state (offset > 0, offset + duty >=
+# period) produced in the inversed shape with period and offset rounded
+# down and a high time longer than asked by at most what the offset lost
+# (+1 ns of rounding up). No setting of that shape rounds both down when
+# the offset is not a whole number of ticks, and the kernel says so itself
+# (drivers/pwm/core.c, __pwm_apply(): "The rounding is wrong here for
+# states with inverted polarity"); README "Behaviour". Values that awk's
+# doubles cannot hold exactly (2^53 and up) are never exempt.
 bad_lines() {
-	grep -E "$BAD_RE" "$1" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' | awk '!seen[$0]++' || true
+	rm -f "$1.inversed-rounding"
+	grep -E "$BAD_RE" "$1" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' |
+		awk -v known="$1.inversed-rounding" '
+		function inversed_state(line,   s, a, i) {
+			if (!match(line, /Wrong rounding: requested [0-9]+\/[0-9]+ \[\+[0-9]+\], result [0-9]+\/[0-9]+ \[\+[0-9]+\]/))
+				return 0
+			s = substr(line, RSTART, RLENGTH)
+			gsub(/[^0-9]+/, " ", s)
+			if (split(s, a, " ") != 6)
+				return 0
+			for (i = 1; i <= 6; i++)
+				if (length(a[i]) > 15)
+					return 0
+			# a[1]/a[2] [+a[3]]: duty/period [+offset]; a[4..6] the result
+			return a[3] > 0 && a[1] + a[3] >= a[2] && a[5] <= a[2] &&
+				a[6] <= a[3] && a[4] + a[6] >= a[5] &&
+				a[4] - a[1] <= a[3] - a[6] + 1
+		}
+		inversed_state($0) { n++; next }
+		!seen[$0]++
+		END { if (n) print n > known }' || true
 }
 
 # One run for the "run" command.
@@ -798,7 +948,14 @@ summarize_run() {
 	TIMEOUT) vm_log "$name: TIMEOUT after $secs s (no exit status from the guest)" ;;
 	NOEXIT) vm_log "$name: the guest ended without an exit status after $secs s" ;;
 	KERNEL-WARN) vm_log "$name: guest exit $grc after $secs s, but the kernel log has problems:" ;;
+	UNBIND) vm_log "$name: guest exit $grc after $secs s, but the driver unbind attribute is not as expected for this kernel (offered from 5.15 on): $(grep -m1 '^vm: driver unbind:' "$log" || echo 'no unbind line')" ;;
+	NOT-RT) vm_log "$name: guest exit $grc after $secs s, but the kernel is not PREEMPT_RT: $(grep -m1 '^vm: PREEMPT_RT:' "$log" || echo 'no PREEMPT_RT line')" ;;
+	RT) vm_log "$name: guest exit $grc after $secs s, but the kernel is PREEMPT_RT, the target is not" ;;
+	NO-LOCKCHECK) vm_log "$name: guest exit $grc after $secs s, but the rt lock check did not run ($(grep -m1 '^vm: rt lock check' "$log" || echo 'no probe events on rt_spin_lock'); VM_RT_LOCKCHECK=0 goes without)" ;;
 	esac
+	if [[ -s $log.inversed-rounding ]]; then
+		vm_log "$name: $(cat "$log.inversed-rounding") PWM_DEBUG \"Wrong rounding\" lines for inversed states, each within what the offset lost in rounding down (the core's known limit for inversed states; README \"Behaviour\")"
+	fi
 	if [[ -s $log.problems ]]; then
 		sed 's/^/    /' "$log.problems" >&2
 	fi
@@ -815,7 +972,7 @@ cmd_matrix() {
 	for run in "${runs[@]}"; do
 		target=${run%:*}
 		kind=${run##*:}
-		path=${kind%-slow}
+		path=${kind%%-*}
 		name=${target/:/-}-$kind
 		local -a args
 		if [[ $path == dt ]]; then
@@ -826,7 +983,11 @@ cmd_matrix() {
 		fi
 		TIMEOUT=${VM_TIMEOUT:-600}
 		if ! (
-			[[ $kind == *-slow ]] && MODEL_PARAMS=$MODEL_PARAMS_SLOW
+			case $kind in
+			*-slow) MODEL_PARAMS=$MODEL_PARAMS_SLOW ;;
+			*-strict) MODEL_PARAMS=$MODEL_PARAMS_STRICT ;;
+			*-32k) MODEL_PARAMS=$MODEL_PARAMS_32K ;;
+			esac
 			prepare "$target" "$path" "$name" "" "${args[@]}"
 		); then
 			res[$name]="FAIL prepare - 0"
