@@ -20,10 +20,10 @@
  * - A change of the prescaler stops the counter right after a wrap for a
  *   few register writes and the stop and start acknowledgments (up to two
  *   counter clock cycles each), so the first new period starts that much
- *   late; with interrupts disabled from the wrap to the start, which at a
- *   slow counter clock includes the stop acknowledgment (61 us at
- *   32768 Hz). A running period shorter than two write windows is
- *   restarted without waiting for its end.
+ *   late. Interrupts are disabled from 20 us before the wrap to the
+ *   start, which at a slow counter clock includes the stop
+ *   acknowledgment (61 us at 32768 Hz). A running period shorter than two
+ *   write windows is restarted without waiting for its end.
  * - The counter restarts from 0. On silicon whose outputs stay at their
  *   initial (inactive) level from a counter start or CNT write until the
  *   first overflow, the first period after a prescaler change or after the
@@ -261,12 +261,12 @@ static bool pwm_imx_tpm_short(const struct pwm_imx_tpm *tpm, u64 period_ns)
 }
 
 /*
- * Busy-wait with interrupts enabled, for at most @max_ns, until the
- * counter has wrapped since it read @from (it may have done so already).
- * -EAGAIN if it did not.
+ * Busy-wait, for at most @max_ns, until the counter has wrapped since it
+ * read @from (it may have done so already). -EAGAIN if it did not, or if
+ * the wrap was first seen more than @late ticks into the new period.
  */
 static int pwm_imx_tpm_spin_to_wrap(struct pwm_imx_tpm *tpm, u32 from,
-				    u64 max_ns)
+				    u32 late, u64 max_ns)
 {
 	ktime_t end = ktime_add_ns(ktime_get(), max_ns);
 	u32 mask = pwm_imx_tpm_mask(tpm);
@@ -279,7 +279,7 @@ static int pwm_imx_tpm_spin_to_wrap(struct pwm_imx_tpm *tpm, u32 from,
 			return ret;
 		cnt &= mask;
 		if (cnt < from)
-			return 0;
+			return cnt <= late ? 0 : -EAGAIN;
 		if (ktime_after(ktime_get(), end))
 			return -EAGAIN;
 		from = cnt;
@@ -519,65 +519,69 @@ static int pwm_imx_tpm_counting(struct pwm_imx_tpm *tpm,
 
 /*
  * Sleep until about @early before the next counter wrap, then busy-wait
- * with interrupts enabled until the wrap is seen. How late a sleep wakes
- * up is not known (much later in a virtual machine than on a board), so
- * @early doubles, up to half a period, whenever the wrap was missed.
- * -EAGAIN if the wrap was not seen (the next one is to be waited for).
+ * with interrupts enabled until it is at most PWM_IMX_TPM_MARGIN_NS away,
+ * or in the last tick of the period; the count read then goes to @cnt, the
+ * time left to @left. How late a
+ * sleep wakes up is not known (much later in a virtual machine than on a
+ * board), so @early doubles, up to half a period, whenever the wrap was
+ * missed. -EAGAIN if it was (the next one is to be waited for).
  */
 static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
-				 const struct imx_tpm_pwm_hw *cur, u64 *early)
+				 const struct imx_tpm_pwm_hw *cur, u64 *early,
+				 u32 *cnt, u64 *left)
 {
 	u64 half = div_u64(imx_tpm_period_ns(cur, tpm->rate), 2);
-	u64 left, wait;
-	u32 cnt;
+	u64 wait;
+	u32 prev;
 	int ret;
 
-	ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &left, &cnt);
+	ret = pwm_imx_tpm_time_to_wrap(tpm, cur, left, cnt);
 	if (ret)
 		return ret;
 
-	if (left > *early) {
-		wait = div_u64(left - *early, NSEC_PER_USEC);
+	if (*left > *early) {
+		wait = div_u64(*left - *early, NSEC_PER_USEC);
 		if (wait > 20 * USEC_PER_MSEC)
 			msleep(div_u64(wait, USEC_PER_MSEC) - 10);
 		else
 			usleep_range(wait, wait + 10);
+	}
 
-		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, &wait, &cnt);
+	while (*left > PWM_IMX_TPM_MARGIN_NS && *cnt != cur->mod) {
+		prev = *cnt;
+		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, left, cnt);
 		if (ret)
 			return ret;
 		/* overslept: the wrap has passed */
-		if (wait > left) {
-			*early = min(2 * *early, max(half, PWM_IMX_TPM_EARLY_MIN_NS));
+		if (*cnt < prev) {
+			*early = min(2 * *early,
+				     max(half, PWM_IMX_TPM_EARLY_MIN_NS));
 			return -EAGAIN;
 		}
-		if (wait > *early)
-			return -EAGAIN;
-		left = wait;
+		cpu_relax();
 	}
 
-	return pwm_imx_tpm_spin_to_wrap(tpm, cnt,
-					left + pwm_imx_tpm_window_ns(tpm));
+	return 0;
 }
 
 /*
- * With interrupts disabled for a bounded time: check that the counter has
- * wrapped at most @late ticks ago, then stop it, program the channel and
- * start it. -EAGAIN if the wrap is longer ago.
+ * With interrupts disabled for a bounded time, at most
+ * PWM_IMX_TPM_MARGIN_NS plus a write window and the writes: wait for the
+ * wrap that the counter at @cnt is @left away from, make sure it is seen
+ * at most @late ticks after it, then stop the counter, program the channel
+ * and start it. -EAGAIN if the wrap was not seen in time.
  */
 static int pwm_imx_tpm_restart_at_wrap(struct pwm_imx_tpm *tpm,
 				       unsigned int ch,
 				       const struct imx_tpm_pwm_hw *hw,
-				       u32 cnsc, u32 late)
+				       u32 cnsc, u32 late, u32 cnt, u64 left)
 {
 	unsigned long flags;
-	u32 cnt;
 	int ret;
 
 	local_irq_save(flags);
-	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CNT, &cnt);
-	if (!ret && (cnt & pwm_imx_tpm_mask(tpm)) > late)
-		ret = -EAGAIN;
+	ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, late,
+				       left + pwm_imx_tpm_window_ns(tpm));
 	if (!ret)
 		ret = pwm_imx_tpm_stop_start(tpm, ch, hw, cnsc, true);
 	local_irq_restore(flags);
@@ -605,7 +609,8 @@ static int pwm_imx_tpm_restart_now(struct pwm_imx_tpm *tpm, unsigned int ch,
  * Change the prescaler of the running counter. PS can only be written
  * while the counter is stopped, so stop it right after a wrap, program the
  * new period and duty and start it again. Interrupts are disabled only
- * from the check that the wrap has just passed to the start.
+ * for the last PWM_IMX_TPM_MARGIN_NS before the wrap, the wrap itself and
+ * the stop, program and start that follow it.
  */
 static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 			       const struct imx_tpm_pwm_hw *cur,
@@ -618,6 +623,8 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 	ktime_t end = ktime_add_ns(ktime_get(), 16 * period_ns +
 				   40 * PWM_IMX_TPM_EARLY_MAX_NS);
 	u64 early = PWM_IMX_TPM_EARLY_MIN_NS;
+	u64 left;
+	u32 cnt;
 	int ret;
 
 	if (pwm_imx_tpm_short(tpm, period_ns))
@@ -628,10 +635,18 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 		return ret;
 
 	for (;;) {
-		ret = pwm_imx_tpm_near_wrap(tpm, cur, &early);
+		ret = pwm_imx_tpm_near_wrap(tpm, cur, &early, &cnt, &left);
+		/*
+		 * A tick longer than the margin (a slow counter clock): see
+		 * the wrap with interrupts enabled; it is still the first
+		 * tick when they are disabled.
+		 */
+		if (!ret && tick_ns > PWM_IMX_TPM_MARGIN_NS)
+			ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, U32_MAX, left +
+						       pwm_imx_tpm_window_ns(tpm));
 		if (!ret)
 			ret = pwm_imx_tpm_restart_at_wrap(tpm, ch, hw, cnsc,
-							  late);
+							  late, cnt, left);
 		if (ret != -EAGAIN)
 			break;
 		if (ktime_after(ktime_get(), end))
@@ -659,7 +674,7 @@ static int pwm_imx_tpm_wait_window(struct pwm_imx_tpm *tpm,
 	if (ret || left >= window)
 		return ret;
 
-	return pwm_imx_tpm_spin_to_wrap(tpm, cnt, left + window);
+	return pwm_imx_tpm_spin_to_wrap(tpm, cnt, U32_MAX, left + window);
 }
 
 /*

@@ -881,36 +881,57 @@ boot() {
 }
 
 # The distinct kernel problem lines of a log (timestamps stripped).
-# bad_lines LOG: the log's problem lines (BAD_RE), each once. One kind of
-# PWM_DEBUG "Wrong rounding" line is not a problem, only counted (in
-# LOG.inversed-rounding): an inversed state (offset > 0, offset + duty >=
-# period) produced in the inversed shape with period and offset rounded
-# down and a high time longer than asked by at most what the offset lost
-# (+1 ns of rounding up). No setting of that shape rounds both down when
-# the offset is not a whole number of ticks, and the kernel says so itself
-# (drivers/pwm/core.c, __pwm_apply(): "The rounding is wrong here for
-# states with inverted polarity"); README "Behaviour". Values that awk's
-# doubles cannot hold exactly (2^53 and up) are never exempt.
+# bad_lines LOG: the log's problem lines (BAD_RE), each once. Two kinds of
+# PWM_DEBUG "Wrong rounding" line are not problems, only counted (in
+# LOG.inversed-rounding), both documented limits (README "Behaviour"):
+# - an inversed state (offset > 0, offset + duty >= period) produced in the
+#   inversed shape with period and offset rounded down and a high time
+#   longer than asked by at most what the offset lost (+1 ns of rounding
+#   up). No setting of that shape rounds both down when the offset is not
+#   a whole number of ticks, and the kernel says so itself
+#   (drivers/pwm/core.c, __pwm_apply(): "The rounding is wrong here for
+#   states with inverted polarity");
+# - 0 % on an inversed channel at the longest period: one tick high at the
+#   period end (low-true cannot be always low where CnV cannot exceed MOD,
+#   and the polarity of an enabled channel stays): a high phase of at most
+#   1/256 of the period (a tick of a counter of 8 bits or more) that ends
+#   the period, where less was asked.
+# Requested values that awk's doubles cannot hold exactly (2^53 and up)
+# are only compared, as digit strings.
 bad_lines() {
 	rm -f "$1.inversed-rounding"
 	grep -E "$BAD_RE" "$1" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' |
 		awk -v known="$1.inversed-rounding" '
-		function inversed_state(line,   s, a, i) {
+		# x <= y for decimal digit strings
+		function le(x, y) {
+			sub(/^0+/, "", x)
+			sub(/^0+/, "", y)
+			if (length(x) != length(y))
+				return length(x) < length(y)
+			return x <= y
+		}
+		function known_limit(line,   s, a, i, small) {
 			if (!match(line, /Wrong rounding: requested [0-9]+\/[0-9]+ \[\+[0-9]+\], result [0-9]+\/[0-9]+ \[\+[0-9]+\]/))
 				return 0
 			s = substr(line, RSTART, RLENGTH)
 			gsub(/[^0-9]+/, " ", s)
 			if (split(s, a, " ") != 6)
 				return 0
-			for (i = 1; i <= 6; i++)
+			# a[1]/a[2] [+a[3]]: duty/period [+offset]; a[4..6] the result
+			for (i = 4; i <= 6; i++)
 				if (length(a[i]) > 15)
 					return 0
-			# a[1]/a[2] [+a[3]]: duty/period [+offset]; a[4..6] the result
-			return a[3] > 0 && a[1] + a[3] >= a[2] && a[5] <= a[2] &&
-				a[6] <= a[3] && a[4] + a[6] >= a[5] &&
-				a[4] - a[1] <= a[3] - a[6] + 1
+			if (!le(a[5], a[2]))
+				return 0
+			small = length(a[1]) <= 15 && length(a[2]) <= 15 && length(a[3]) <= 15
+			if (small && a[3] > 0 && a[1] + a[3] >= a[2] &&
+			    a[6] <= a[3] && a[4] + a[6] >= a[5] &&
+			    a[4] - a[1] <= a[3] - a[6] + 1)
+				return 1
+			return !le(a[4], a[1]) && a[4] * 256 <= a[5] + 256 &&
+				a[4] + a[6] >= a[5] && a[4] + a[6] <= a[5] + 1
 		}
-		inversed_state($0) { n++; next }
+		known_limit($0) { n++; next }
 		!seen[$0]++
 		END { if (n) print n > known }' || true
 }
@@ -954,7 +975,7 @@ summarize_run() {
 	NO-LOCKCHECK) vm_log "$name: guest exit $grc after $secs s, but the rt lock check did not run ($(grep -m1 '^vm: rt lock check' "$log" || echo 'no probe events on rt_spin_lock'); VM_RT_LOCKCHECK=0 goes without)" ;;
 	esac
 	if [[ -s $log.inversed-rounding ]]; then
-		vm_log "$name: $(cat "$log.inversed-rounding") PWM_DEBUG \"Wrong rounding\" lines for inversed states, each within what the offset lost in rounding down (the core's known limit for inversed states; README \"Behaviour\")"
+		vm_log "$name: $(cat "$log.inversed-rounding") PWM_DEBUG \"Wrong rounding\" lines of the two documented limits (inversed states within what the offset lost; 0 % inversed at the longest period; README \"Behaviour\")"
 	fi
 	if [[ -s $log.problems ]]; then
 		sed 's/^/    /' "$log.problems" >&2
