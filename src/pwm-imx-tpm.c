@@ -554,8 +554,9 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 			return ret;
 		/* overslept: the wrap has passed */
 		if (*cnt < prev) {
-			*early = min(2 * *early,
-				     max(half, PWM_IMX_TPM_EARLY_MIN_NS));
+			*early = min_t(u64, 2 * *early,
+				       max_t(u64, half,
+					     PWM_IMX_TPM_EARLY_MIN_NS));
 			return -EAGAIN;
 		}
 		cpu_relax();
