@@ -1363,7 +1363,9 @@ test_backlight() {
 				ck_fail "level $_tb_l of $_tb_p ns: $FAILWHY"
 			else
 				_tb_taken=$((_tb_taken + 1))
-				if [ -n "$RATE" ] && read_regs; then
+				# (quick mode: registers at every 17th level)
+				if [ -n "$RATE" ] && { [ "$QUICK" != 1 ] ||
+					[ $((_tb_l % 17)) -eq 0 ]; } && read_regs; then
 					exp_round "$_tb_p" "$_tb_d" inversed
 					_tb_regs=$((_tb_regs + 1))
 					regs_expected || {
