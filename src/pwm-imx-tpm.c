@@ -135,8 +135,8 @@ struct pwm_imx_tpm {
 	struct mutex lock;
 	unsigned long enabled;
 	/*
-	 * Polarity last requested, for channels that are disabled; read
-	 * without @lock
+	 * Polarity last written: an enabled channel's ELS, and for a
+	 * disabled one the polarity last requested. Read without @lock.
 	 */
 	unsigned long inversed;
 };
