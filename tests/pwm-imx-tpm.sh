@@ -657,7 +657,11 @@ rec_setting() {
 # read>") shows that the driver read CNT at most STRETCH_MAX cycles after
 # the wrap: it had seen the wrap in time, and the CPU was then held up
 # before its next register access (under TCG the host can deschedule the
-# guest even with interrupts off). The caller bounds how many there may be.
+# guest even with interrupts off). The same for a stop longer than
+# STRETCH_MAX: a CPU stall only when the model's stop record (file stopf:
+# "<length> <longest time in it without a register access>") shows that
+# all of it but one gap between two register accesses took at most
+# STRETCH_MAX cycles. The caller bounds how many stalls there may be.
 # Prints "runs glitches skipped restarts maxtrunc maxstop stalls maxstall"
 # then diagnostics.
 # shellcheck disable=SC2016 # awk program
@@ -666,6 +670,11 @@ FILENAME == recf { n++; P[n] = $1; H[n] = $2; S[n] = $3; next }
 FILENAME == cutf {
 	if ($1 != "overflow" && $2 != "-" && $2 + 0 <= smax && !($1 in SEEN))
 		SEEN[$1] = $2
+	next
+}
+FILENAME == stopf {
+	if ($1 != "overflow" && $1 - $2 <= smax && !($1 in GAP))
+		GAP[$1] = $2
 	next
 }
 function show(msg) { if (shown++ < 8) out = out "\n# " msg }
@@ -707,6 +716,10 @@ function show(msg) { if (shown++ < 8) out = out "\n# " msg }
 			stalls++
 			if (p - SEEN[p] > maxstall) maxstall = p - SEEN[p]
 			show("\"" $0 "\" (line " line ") longer than " smax " cycles: CPU stall (CNT last read " SEEN[p] " cycles after the wrap)")
+		} else if (p > smax && kind == "stop" && (p in GAP)) {
+			stalls++
+			if (GAP[p] > maxstall) maxstall = GAP[p]
+			show("\"" $0 "\" (line " line ") longer than " smax " cycles: CPU stall (" GAP[p] " cycles of it without a register access)")
 		} else if (p > smax) {
 			glitch++
 			show("\"" $0 "\" (line " line ") longer than " smax " cycles")
@@ -1846,9 +1859,10 @@ glitch_check() {
 	cat "$MODEL_DIR/ch$CH" >"$TMPD/log" 2>/dev/null
 	# after the log: every cut in the log is in the record
 	cat "$MODEL_DIR/cuts" >"$TMPD/cuts" 2>/dev/null
+	cat "$MODEL_DIR/stops" >"$TMPD/stops" 2>/dev/null
 	_gc_out=$(awk -v smax="$STRETCH_MAX" -v recf="$REC_FILE" \
-		-v cutf="$TMPD/cuts" "$GLITCH_AWK" "$REC_FILE" "$TMPD/cuts" \
-		"$TMPD/log")
+		-v cutf="$TMPD/cuts" -v stopf="$TMPD/stops" "$GLITCH_AWK" \
+		"$REC_FILE" "$TMPD/cuts" "$TMPD/stops" "$TMPD/log")
 	_gc_first=1
 	_gc_ifs=$IFS
 	IFS='
@@ -1965,7 +1979,8 @@ test_glitch() {
 	REC_FILE=
 	diag "glitch: $GL_COUNT updates ($_tg_cross random prescaler ranges), $_tg_fails failed writes, $G_RUNS periods logged, $G_GLITCH glitches, $G_SKIPPED settings not seen, $G_RESTARTS counter restarts (longest truncated period $G_MAXTRUNC, stop $G_MAXSTOP cycles), $G_STALLS CPU stalls (longest $G_MAXSTALL cycles)"
 	# A stall now and then is the emulator; a driver that waits between
-	# seeing the wrap and stopping the counter stalls at most restarts.
+	# seeing the wrap and stopping the counter, or that keeps it stopped
+	# too long, stalls at most restarts.
 	if [ "$G_STALLS" -gt $((1 + G_RESTARTS / 50)) ]; then
 		diag "glitch: $G_STALLS CPU stalls in $G_RESTARTS restarts: more than 1 + 1 in 50"
 		G_GLITCH=$((G_GLITCH + 1))

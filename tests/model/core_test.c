@@ -333,6 +333,58 @@ static void test_cuts(void)
 	env_free(e);
 }
 
+/*
+ * The stop record: the length of each stop of the counter and the longest
+ * time in it between two register accesses (a held-up CPU shows as one
+ * long gap, a driver that keeps the counter stopped as many)
+ */
+static void test_stops(void)
+{
+	struct env *e = env_new(24000000, 16, 1);
+	char buf[TPM_STOPS_SIZE];
+	u32 i;
+
+	start_pwm(e, 0, 0, 99, 25, CNSC_HIGH);
+	adv(e, 30);
+	tpm_core_clear(&e->c);
+	/* accesses 10, 50 and 7 cycles apart: 67 cycles, longest gap 50 */
+	wr(e, TPM_SC, 0);
+	adv(e, 10);
+	rd(e, TPM_SC);
+	adv(e, 50);
+	rd(e, TPM_SC);
+	adv(e, 7);
+	wr(e, TPM_SC, SC_CMOD1);
+	adv(e, 100);
+	tpm_core_format_stops(&e->c, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "67 50\n"), "stops \"%s\"", buf);
+	/* a stop in progress is not listed; a clear in it restarts it */
+	wr(e, TPM_SC, 0);
+	adv(e, 40);
+	tpm_core_format_stops(&e->c, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "67 50\n"), "stop in progress \"%s\"", buf);
+	tpm_core_clear(&e->c);
+	adv(e, 5);
+	rd(e, TPM_SC);
+	adv(e, 6);
+	wr(e, TPM_SC, SC_CMOD1);
+	tpm_core_format_stops(&e->c, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "11 6\n"), "stop after a clear \"%s\"", buf);
+	/* past TPM_MAX_CUTS only a count is kept */
+	tpm_core_clear(&e->c);
+	for (i = 0; i < TPM_MAX_CUTS + 2; i++) {
+		wr(e, TPM_SC, 0);
+		adv(e, 1 + i % 3);
+		wr(e, TPM_SC, SC_CMOD1);
+		adv(e, 3);
+	}
+	tpm_core_format_stops(&e->c, buf, sizeof(buf));
+	CHECK(!strncmp(buf, "overflow 2\n1 1\n2 2\n3 3\n1 1\n", 27),
+	      "stops overflow \"%.40s\"", buf);
+	CHECK(strlen(buf) < sizeof(buf) - 1, "stops text fits");
+	env_free(e);
+}
+
 static void test_cnt_reset(void)
 {
 	struct env *e = env_new(24000000, 16, 1);
@@ -1660,6 +1712,7 @@ int main(void)
 	test_buffered();
 	test_stop_start();
 	test_cuts();
+	test_stops();
 	test_cnt_reset();
 	test_els();
 	test_duty_edges();

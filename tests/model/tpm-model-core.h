@@ -158,6 +158,16 @@ struct tpm_cut {
 	u64 seen;
 };
 
+/*
+ * A stop of the counter: its length and the longest time in it without a
+ * register access (the model advances its clock at each access), both in
+ * clock cycles
+ */
+struct tpm_stop {
+	u64 len;
+	u64 gap;
+};
+
 struct tpm_error {
 	u32 code;
 	u32 ch;
@@ -201,14 +211,18 @@ struct tpm_core {
 	u64 pos;
 	/* position where the logged period in progress started */
 	u64 start_pos;
-	/* length of the stop in progress, in clock cycles */
+	/* length of the stop in progress and its longest access gap, cycles */
 	u64 stop_cycles;
+	u64 stop_gap;
 	/* position of the last CNT read in this period, or TPM_U64_MAX */
 	u64 read_pos;
 
 	struct tpm_cut cuts[TPM_MAX_CUTS];
 	u32 ncuts;
 	u64 cuts_dropped;
+	struct tpm_stop stops[TPM_MAX_CUTS];
+	u32 nstops;
+	u64 stops_dropped;
 
 	/* time of the last evaluation and the fraction of a cycle left */
 	u64 last_ns;
@@ -503,6 +517,8 @@ static inline void tpm_advance_stopped(struct tpm_core *c, u64 cycles)
 	u32 i;
 
 	c->stop_cycles += cycles;
+	if (cycles > c->stop_gap)
+		c->stop_gap = cycles;
 	for (i = 0; i < c->nch; i++)
 		if (tpm_level(c, &c->ch[i]))
 			c->ch[i].stop_high += cycles;
@@ -588,6 +604,7 @@ static inline void tpm_stop(struct tpm_core *c)
 	tpm_log_cut(c);
 	tpm_period_reset(c, c->pos);
 	c->stop_cycles = 0;
+	c->stop_gap = 0;
 	for (i = 0; i < c->nch; i++)
 		c->ch[i].stop_high = 0;
 }
@@ -603,7 +620,17 @@ static inline void tpm_start(struct tpm_core *c)
 				    c->stop_cycles, c->ch[i].stop_high, 1);
 		c->ch[i].stop_high = 0;
 	}
+	if (c->stop_cycles) {
+		if (c->nstops == TPM_MAX_CUTS) {
+			c->stops_dropped++;
+		} else {
+			c->stops[c->nstops].len = c->stop_cycles;
+			c->stops[c->nstops].gap = c->stop_gap;
+			c->nstops++;
+		}
+	}
 	c->stop_cycles = 0;
+	c->stop_gap = 0;
 	c->first = c->first_period != TPM_FIRST_SET;
 	tpm_period_reset(c, c->pos);
 }
@@ -971,10 +998,14 @@ static inline void tpm_core_clear(struct tpm_core *c)
 		if (!tpm_counting(c))
 			c->ch[i].stop_high = 0;
 	}
-	if (!tpm_counting(c))
+	if (!tpm_counting(c)) {
 		c->stop_cycles = 0;
+		c->stop_gap = 0;
+	}
 	c->ncuts = 0;
 	c->cuts_dropped = 0;
+	c->nstops = 0;
+	c->stops_dropped = 0;
 }
 
 /* Note a register read at the current position (after tpm_core_read) */
@@ -1098,6 +1129,36 @@ static inline size_t tpm_core_format_cuts(const struct tpm_core *c,
 					       "%llu %llu\n", c->cuts[i].len,
 					       c->cuts[i].seen));
 	}
+
+	return len;
+}
+
+/* Buffer size that tpm_core_format_stops() needs */
+#define TPM_STOPS_SIZE		TPM_CUTS_SIZE
+
+/*
+ * Print the counter stops that ended since the last clear, one per line:
+ * "<length> <longest time without a register access>"; a first line
+ * "overflow <n>" if n were not kept
+ */
+static inline size_t tpm_core_format_stops(const struct tpm_core *c,
+					   char *buf, size_t size)
+{
+	size_t len = 0;
+	u32 i;
+
+	if (!size)
+		return 0;
+	buf[0] = '\0';
+
+	if (c->stops_dropped)
+		len = tpm_put(size, len,
+			      snprintf(buf + len, size - len, "overflow %llu\n",
+				       c->stops_dropped));
+	for (i = 0; i < c->nstops; i++)
+		len = tpm_put(size, len,
+			      snprintf(buf + len, size - len, "%llu %llu\n",
+				       c->stops[i].len, c->stops[i].gap));
 
 	return len;
 }

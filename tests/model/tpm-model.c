@@ -375,6 +375,20 @@ static const struct file_operations tpm_model_cuts_fops = {
 	.llseek = default_llseek,
 };
 
+static int tpm_model_stops_open(struct inode *inode, struct file *file)
+{
+	return tpm_model_open_text(inode, file, TPM_STOPS_SIZE,
+				   tpm_core_format_stops);
+}
+
+static const struct file_operations tpm_model_stops_fops = {
+	.owner = THIS_MODULE,
+	.open = tpm_model_stops_open,
+	.read = tpm_model_text_read,
+	.release = tpm_model_text_release,
+	.llseek = default_llseek,
+};
+
 static int tpm_model_now_open(struct inode *inode, struct file *file)
 {
 	return tpm_model_open_text(inode, file, TPM_LINE_MAX,
@@ -540,6 +554,7 @@ static void tpm_model_debugfs_init(struct tpm_model *m)
 			    &tpm_model_errors_fops);
 	debugfs_create_file("now", 0444, m->debugfs, m, &tpm_model_now_fops);
 	debugfs_create_file("cuts", 0444, m->debugfs, m, &tpm_model_cuts_fops);
+	debugfs_create_file("stops", 0444, m->debugfs, m, &tpm_model_stops_fops);
 	debugfs_create_file("io", 0444, m->debugfs, m, &tpm_model_io_fops);
 	debugfs_create_file_unsafe("fault_no_latch", 0644, m->debugfs, m,
 				   &tpm_model_no_latch_fops);

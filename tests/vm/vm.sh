@@ -964,6 +964,19 @@ cmd_run() {
 summarize_run() {
 	local name=$1 log=$2 status=$3 grc=$4 secs=$5
 	grep -E '^vm: pwm-imx-tpm bound|^# Totals' "$log" | sed "s/^/  $name: /" >&2 || true
+	# each failed test point with the diagnostics printed since the
+	# previous one (at most 8), so that a CI log names what failed
+	awk -v n="$name" '
+		/^(ok|not ok) / {
+			if ($1 == "not") {
+				for (i = 0; i < k; i++) print "  " n ": " d[i]
+				print "  " n ": " $0
+			}
+			k = 0
+			next
+		}
+		/^# / && k < 8 { d[k++] = $0 }
+	' "$log" >&2 || true
 	case $status in
 	OK) vm_log "$name: guest exit $grc after $secs s" ;;
 	TIMEOUT) vm_log "$name: TIMEOUT after $secs s (no exit status from the guest)" ;;
