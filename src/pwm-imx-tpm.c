@@ -139,6 +139,12 @@ struct pwm_imx_tpm {
 	 * disabled one the polarity last requested. Read without @lock.
 	 */
 	unsigned long inversed;
+	/*
+	 * SC and MOD across system suspend, which resets the TPM's registers
+	 * (the counter is stopped then: no channel may be enabled)
+	 */
+	u32 suspend_sc;
+	u32 suspend_mod;
 };
 
 /* Hardware view of one channel, also the waveform API's wfhw */
@@ -1165,6 +1171,10 @@ static int pwm_imx_tpm_suspend(struct device *dev)
 
 	mutex_lock(&tpm->lock);
 	ret = tpm->enabled ? -EBUSY : 0;
+	if (!ret)
+		ret = regmap_read(tpm->regmap, PWM_IMX_TPM_SC, &tpm->suspend_sc);
+	if (!ret)
+		ret = regmap_read(tpm->regmap, PWM_IMX_TPM_MOD, &tpm->suspend_mod);
 	mutex_unlock(&tpm->lock);
 	if (ret)
 		return ret;
@@ -1178,6 +1188,28 @@ static int pwm_imx_tpm_suspend(struct device *dev)
 	return ret;
 }
 
+/*
+ * Put back the prescaler and the period that suspend may have reset: the
+ * PWM core enables the channels that were in use again after resume, with
+ * the period the other requested channels still share.
+ */
+static int pwm_imx_tpm_restore(struct pwm_imx_tpm *tpm)
+{
+	u32 sc;
+	int ret;
+
+	ret = regmap_read(tpm->regmap, PWM_IMX_TPM_SC, &sc);
+	if (ret || (sc & PWM_IMX_TPM_SC_CMOD))
+		return ret;
+
+	ret = regmap_write(tpm->regmap, PWM_IMX_TPM_MOD, tpm->suspend_mod);
+	if (ret)
+		return ret;
+
+	return regmap_write(tpm->regmap, PWM_IMX_TPM_SC,
+			    tpm->suspend_sc & PWM_IMX_TPM_SC_PS);
+}
+
 static int pwm_imx_tpm_resume(struct device *dev)
 {
 	struct pwm_imx_tpm *tpm = pwmchip_get_drvdata(dev_get_drvdata(dev));
@@ -1189,8 +1221,17 @@ static int pwm_imx_tpm_resume(struct device *dev)
 
 	ret = clk_prepare_enable(tpm->clk);
 	if (ret)
-		pinctrl_pm_select_sleep_state(dev);
+		goto err_pinctrl;
 
+	mutex_lock(&tpm->lock);
+	ret = pwm_imx_tpm_restore(tpm);
+	mutex_unlock(&tpm->lock);
+	if (!ret)
+		return 0;
+
+	clk_disable_unprepare(tpm->clk);
+err_pinctrl:
+	pinctrl_pm_select_sleep_state(dev);
 	return ret;
 }
 

@@ -48,6 +48,8 @@ mkdir -p "$TMP"
 NTEST=6
 # shellcheck source=guest-ktap.sh source-path=SCRIPTDIR
 . /vm/tests/guest-ktap.sh
+# shellcheck source=guest-irqsoff.sh source-path=SCRIPTDIR
+. /vm/tests/guest-irqsoff.sh
 
 # the platform device the driver is bound to: DEV
 find_dev() {
@@ -233,13 +235,32 @@ while [ "$i" -lt "$NPWM" ]; do
 	echo "$i" >"$CHIP/export"
 	i=$((i + 1))
 done
+# the longest interrupts-off sections while they run, where the kernel has
+# the irqsoff tracer (the debug kernels): sampled every 0.2 s and put down
+# to the driver or the rest (tests/vm/guest-irqsoff.sh); reported, not
+# checked (a guest timed by the host's clock, whose scheduling stretches
+# sections; tests/vm/irqsoff-guest.sh checks them by instruction count)
+IRQSOFF=0
+irqsoff_start && IRQSOFF=1
 end=$(($(cut -d. -f1 /proc/uptime) + SECS))
 i=0
 while [ "$i" -lt "$WRITERS" ]; do
 	writer "$end" "$i" &
 	i=$((i + 1))
 done
+if [ "$IRQSOFF" = 1 ]; then
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
+		sleep 0.2
+		irqsoff_sample
+	done
+fi
 wait
+if [ "$IRQSOFF" = 1 ]; then
+	irqsoff_report "irqsoff: writers"
+	irqsoff_stop
+else
+	diag "irqsoff: not measured ($IO_WHY)"
+fi
 bad=0
 total=0
 errs=0
@@ -361,6 +382,13 @@ else
 	done
 	echo none >"$PM/pm_test"
 	diag "suspend/resume: $i of $PMS cycles"
+	# with the model's suspend_resets every resume was a power loss: the
+	# channels must have been restored from reset registers
+	if [ "$(cat /sys/module/imx_tpm_model/parameters/suspend_resets 2>/dev/null)" = Y ]; then
+		resets=$(cat /sys/kernel/debug/imx-tpm-model/suspend_reset)
+		diag "suspend/resume: the model reset its registers $resets times (suspend_resets)"
+		[ "$resets" -ge $((2 * i)) ] || { diag "suspend/resume: fewer resets than resumes ($((2 * i)))"; bad=1; }
+	fi
 	quiesce || bad=1
 	kselftest_ok "after suspend/resume" || bad=1
 	result "$bad" "$PMS suspend/resume cycles (pm_test=devices) with exported channels running, restored after resume"

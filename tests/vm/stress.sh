@@ -16,11 +16,19 @@
 #             the states a bootloader may leave: channels in other modes,
 #             a centre-aligned or stopped counter; duty changes at a 1 kHz
 #             counter clock)
-#   --debug   the quick kselftest and the short stress on the debug kernel
-#             (tests/vm/debug-kernel.sh: PREEMPT_RT, PWM_DEBUG, KASAN,
-#             lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, ODEBUG); any report of
-#             theirs fails the run, and so does a kernel that is not
-#             PREEMPT_RT (stress-guest.sh -R: one test point)
+#   --debug   the debug kernels of tests/vm/debug-kernel.sh: on 7.3
+#             (PREEMPT_RT, PWM_DEBUG, KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
+#             kmemleak, ODEBUG, irqsoff tracer; the driver's waveform path)
+#             the quick kselftest and the short stress (which reports the
+#             longest interrupts-off section of its writers); on 6.12
+#             (PWM_DEBUG, DEBUG_ATOMIC_SLEEP, irqsoff tracer; the driver's
+#             .apply path) the quick kselftest, and
+#             tests/vm/irqsoff-guest.sh timed by instruction count (QEMU
+#             -icount shift=1, as make bench's board-like guest): at most
+#             50 us with interrupts disabled, also when the driver's sleeps
+#             wake up late. Any report of the checkers fails the run, and so
+#             does a 7.3 kernel that is not PREEMPT_RT (stress-guest.sh -R:
+#             one test point)
 # Ends with "stress: N passed, M failed" (or "faults: ...", "vm-debug:
 # ..."); a guest that
 # crashes, hangs or logs a kernel problem (vm.sh) counts as one more
@@ -37,10 +45,18 @@ case ${1:-} in
 	tier=vm-debug
 	logs=${VM_LOGDIR:-$top/tests/logs/vm-debug}
 	export VM_LOGDIR=$logs/kselftest
-	run_guest kselftest amd64:7.3-debug model - 1800 -q -n 200
+	run_guest kselftest amd64:7.3-debug model - 1800 -q -n 200 -C 0,1,5
+	# the model's registers reset at every resume, as the TPM's do
 	export VM_LOGDIR=$logs/stress
-	run_guest stress amd64:7.3-debug model "$here/stress-guest.sh" 1800 \
-		-t 20 -w 4 -b 20 -m 20 -p 5 -K -R
+	VM_MODEL_PARAMS="rate=24000000 channels=6 width=16 suspend_resets=1" \
+		run_guest stress amd64:7.3-debug model "$here/stress-guest.sh" 1800 \
+			-t 12 -w 4 -b 10 -m 10 -p 3 -K -R
+	export VM_LOGDIR=$logs/kselftest-6.12
+	run_guest kselftest amd64:6.12-debug model - 1800 -q -n 200 -C 0,1,5
+	export VM_LOGDIR=$logs/irqsoff
+	VM_EXTRA_SRC=$here/late-wake.c VM_QEMU_ARGS="-icount shift=${BENCH_ICOUNT_SHIFT:-1},sleep=off" \
+		run_guest irqsoff amd64:6.12-debug model "$here/irqsoff-guest.sh" 1800 \
+		-T 50
 	;;
 --faults)
 	tier=faults
