@@ -606,6 +606,10 @@ regs_expected() {
 # model_first_full: after an apply (exp_round done), clear the log, wait
 # three periods and check that the first complete period is the rounded
 # one and that nothing but complete periods were logged. MC_WHY on error.
+# The period that a counter start began (kind "first": the model's
+# first_period 1 or 2, silicon whose outputs wait for the first overflow)
+# must have the rounded length; its output is the inactive level, low, or
+# the setting's own (tests/model/INTERFACE.md).
 model_first_full() {
 	MC_WHY=
 	wr "$MODEL_DIR/clear" 1
@@ -626,6 +630,12 @@ model_first_full() {
 			fi
 			;;
 		part)
+			;;
+		first)
+			if [ "$_mf_p" != "$E_PC" ] || { [ "$_mf_h" != 0 ] &&
+				[ "$_mf_h" != "$E_PC" ] && [ "$_mf_h" != "$E_HC" ]; }; then
+				MC_WHY="period after the counter start $_mf_p/$_mf_h cycles, expected $E_PC/(0, $E_HC or $E_PC)"
+			fi
 			;;
 		*)
 			MC_WHY="unexpected run '$_mf_cnt $_mf_kind $_mf_p $_mf_h' in the log"
@@ -662,8 +672,8 @@ rec_setting() {
 # "<length> <longest time in it without a register access>") shows that
 # all of it but one gap between two register accesses took at most
 # STRETCH_MAX cycles. The caller bounds how many stalls there may be.
-# Prints "runs glitches skipped restarts maxtrunc maxstop stalls maxstall"
-# then diagnostics.
+# Prints "runs glitches skipped restarts maxtrunc maxstop stalls maxstall
+# firsts" then diagnostics.
 # shellcheck disable=SC2016 # awk program
 GLITCH_AWK='
 FILENAME == recf { n++; P[n] = $1; H[n] = $2; S[n] = $3; next }
@@ -681,6 +691,27 @@ function show(msg) { if (shown++ < 8) out = out "\n# " msg }
 {
 	if ($1 == "overflow") { over += $2; show("log overflow: " $2 " runs lost"); glitch++; next }
 	cnt = $1; kind = $2; p = $3; h = $4; line++
+	# the period a counter restart began, on silicon whose outputs wait
+	# for the first overflow (model first_period 1 or 2): only right after
+	# the restart, as long as the setting, with the output at the inactive
+	# level, low, or the setting itself; counted, not a glitch
+	if (kind == "first") {
+		if (pend || line == 1) {
+			for (j = (i ? i : 1); j <= n; j++)
+				if (P[j] == p && (h == 0 || h == p || h == H[j]))
+					break
+			if (j <= n) {
+				firsts++
+				kind = "full"
+				h = H[j]
+			}
+		}
+		if (kind == "first") {
+			glitch++
+			show("\"" $0 "\" (line " line ") a first period not right after a restart, or of no setting")
+			next
+		}
+	}
 	if (kind == "full" || kind == "part") {
 		if (i == 0) i = 1
 		j = i
@@ -738,7 +769,7 @@ END {
 		} else
 			restarts++
 	}
-	printf "%d %d %d %d %d %d %d %d%s\n", runs, glitch, skipped, restarts, maxtrunc + 0, maxstop + 0, stalls + 0, maxstall + 0, out
+	printf "%d %d %d %d %d %d %d %d %d%s\n", runs, glitch, skipped, restarts, maxtrunc + 0, maxstop + 0, stalls + 0, maxstall + 0, firsts + 0, out
 }'
 
 # ---------------------------------------------------------------- chip setup
@@ -1889,6 +1920,7 @@ glitch_check() {
 			if [ "$8" -gt "$G_MAXSTALL" ]; then
 				G_MAXSTALL=$8
 			fi
+			G_FIRSTS=$((G_FIRSTS + $9))
 			_gc_first=0
 		else
 			printf '%s\n' "$_gc_l"
@@ -1928,7 +1960,7 @@ test_glitch() {
 	# register writes; allow up to 2 ms
 	STRETCH_MAX=$((RATE / 500))
 	G_RUNS=0 G_GLITCH=0 G_SKIPPED=0 G_RESTARTS=0 G_MAXTRUNC=0 G_MAXSTOP=0
-	G_STALLS=0 G_MAXSTALL=0
+	G_STALLS=0 G_MAXSTALL=0 G_FIRSTS=0
 	_tg_fails=0
 	_tg_cross=0
 	CK_PFX="glitch: "
@@ -1977,7 +2009,7 @@ test_glitch() {
 	wait_ns "$RES"
 	glitch_check
 	REC_FILE=
-	diag "glitch: $GL_COUNT updates ($_tg_cross random prescaler ranges), $_tg_fails failed writes, $G_RUNS periods logged, $G_GLITCH glitches, $G_SKIPPED settings not seen, $G_RESTARTS counter restarts (longest truncated period $G_MAXTRUNC, stop $G_MAXSTOP cycles), $G_STALLS CPU stalls (longest $G_MAXSTALL cycles)"
+	diag "glitch: $GL_COUNT updates ($_tg_cross random prescaler ranges), $_tg_fails failed writes, $G_RUNS periods logged, $G_GLITCH glitches, $G_SKIPPED settings not seen, $G_RESTARTS counter restarts (longest truncated period $G_MAXTRUNC, stop $G_MAXSTOP cycles), $G_STALLS CPU stalls (longest $G_MAXSTALL cycles), $G_FIRSTS periods after a restart with the output waiting for the first overflow"
 	# A stall now and then is the emulator; a driver that waits between
 	# seeing the wrap and stopping the counter, or that keeps it stopped
 	# too long, stalls at most restarts.

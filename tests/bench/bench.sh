@@ -19,6 +19,13 @@
 #  2. "wall": plain TCG, timed by the host clock: latency and glitches under
 #     real timer jitter are checked; CPU time is reported only (a context
 #     switch costs the emulator about 100 us), its check is a SKIP.
+#  3. "irqsoff": tests/vm/irqsoff-guest.sh on the amd64 6.12 debug kernel
+#     (tests/vm/debug-kernel.sh; Debian's kernels have no irqsoff tracer),
+#     timed by instruction count as guest 1: the longest section with
+#     interrupts disabled after each of 200 changes of a running channel
+#     across prescaler ranges, with the tracer's own start and end
+#     functions, on an idle CPU and with the driver's sleeps waking up to
+#     1 ms late; at most 50 us (BENCH_IRQSOFF_US).
 #
 # Prints both tables and "bench: N passed, M failed, K skipped".
 set -uo pipefail
@@ -40,4 +47,9 @@ VM_LOGDIR=$logroot/icount VM_QEMU_ARGS="-icount shift=$shift_,sleep=off" \
 echo "bench: wall-clock TCG timing"
 VM_LOGDIR=$logroot/wall VM_QEMU_ARGS='' \
 	run_guest bench "$target" model "$here/bench-guest.sh" 1800 -w "$@"
+echo "bench: interrupts off (irqsoff tracer, amd64 6.12 debug kernel, -icount shift=$shift_)"
+VM_LOGDIR=$logroot/irqsoff VM_QEMU_ARGS="-icount shift=$shift_,sleep=off" \
+	VM_EXTRA_SRC=$top/tests/vm/late-wake.c \
+	run_guest irqsoff amd64:6.12-debug model "$top/tests/vm/irqsoff-guest.sh" 1800 \
+	-n 200 -l 50 -L 80 -T "${BENCH_IRQSOFF_US:-50}"
 guest_totals bench

@@ -1,7 +1,9 @@
 #!/bin/bash
-# tests/vm/debug-kernel.sh - a small debug kernel for the amd64 QEMU guest
-# (PREEMPT_RT, KASAN, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, debugobjects,
-# PWM_DEBUG), built from Debian's linux-source-<series> package.
+# tests/vm/debug-kernel.sh - a small debug kernel for the amd64 QEMU guest,
+# built from Debian's linux-source-<series> package. Every one has
+# PWM_DEBUG, DEBUG_ATOMIC_SLEEP and the irqsoff tracer; 7.3 adds PREEMPT_RT,
+# KASAN, lockdep, kmemleak and debugobjects; 6.12 (the driver's .apply
+# path) has nothing more.
 #
 # usage:
 #   tests/vm/debug-kernel.sh [build]          build (or find in the cache);
@@ -23,13 +25,14 @@
 #   private mount namespace that disappears with the command: paths are the
 #   same inside and out, nothing is left mounted.
 # - Configuration: ARCH=x86_64 tinyconfig, then tests/vm/debug-kernel.config
-#   merged with scripts/kconfig/merge_config.sh, then olddefconfig; every
-#   line of the fragment must hold in the final .config (missing options are
-#   listed and the build fails).
+#   and tests/vm/debug-kernel-<series>.config (a series without one is
+#   refused) merged with scripts/kconfig/merge_config.sh, then olddefconfig;
+#   every line of both fragments must hold in the final .config (missing
+#   options are listed and the build fails).
 # - make bzImage and modules (Module.symvers), -j$DEBUG_KERNEL_JOBS (2).
 #
 # Cache: $IMX_TPM_PWM_CACHE/debug-kernel/<version>-<hash>/ (hash of the
-# fragment and this script) with bzImage, .config, build/ (the configured
+# fragments and this script) with bzImage, .config, build/ (the configured
 # and built tree: KDIR for out-of-tree modules), info (kernel release,
 # compiler, build seconds), build.log. A finished build is marked by "ok".
 #
@@ -45,8 +48,8 @@ top=$(cd "$here/../.." && pwd)
 . "$top/tests/lib/kernels.sh"
 export DEB_LOG_PREFIX=debug-kernel
 
-FRAGMENT=$here/debug-kernel.config
 SERIES=${DEBUG_KERNEL_SERIES:-7.3}
+FRAGMENTS=("$here/debug-kernel.config" "$here/debug-kernel-$SERIES.config")
 JOBS=${DEBUG_KERNEL_JOBS:-2}
 CHROOT_SUITE=trixie
 CHROOT_PKGS=(gcc make flex bison bc libelf-dev libssl-dev cpio kmod)
@@ -74,8 +77,11 @@ dk_resolve() {
 	found=$(deb_newest "$SRC_SUITE" amd64 "$re") ||
 		dk_die "no package matching $re in $SRC_SUITE amd64"
 	read -r SRC_NAME SRC_VER <<<"$found"
-	[[ -r $FRAGMENT ]] || dk_die "no config fragment $FRAGMENT"
-	hash=$(cat "$FRAGMENT" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)
+	local f
+	for f in "${FRAGMENTS[@]}"; do
+		[[ -r $f ]] || dk_die "no config fragment ${f#"$top"/} (a debug kernel of series $SERIES needs one)"
+	done
+	hash=$(cat "${FRAGMENTS[@]}" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)
 	DK_ROOT=$(deb_cache_dir)/debug-kernel
 	OUT=$DK_ROOT/$SRC_VER-$hash
 }
@@ -111,7 +117,7 @@ dk_make() {
 }
 
 dk_build_locked() {
-	local root=$1 deb top_dir tmp t0 log missing krel
+	local root=$1 deb top_dir tmp t0 log missing krel f
 	dk_cached && return 0
 	rm -rf "$OUT"
 	mkdir -p "$OUT"
@@ -129,22 +135,25 @@ dk_build_locked() {
 	[[ -e $tmp/Makefile && -d $tmp/scripts/kconfig ]] || dk_die "$deb has no kernel tree"
 	mv "$tmp" "$OUT/build"
 	dk_log "extracted in $((SECONDS - t0)) s; configure (log: $log)"
-	cp "$FRAGMENT" "$OUT/build/debug-kernel.config"
+	cp "${FRAGMENTS[0]}" "$OUT/build/debug-kernel.config"
+	cp "${FRAGMENTS[1]}" "$OUT/build/debug-kernel-series.config"
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	{
 		dk_make "$root" tinyconfig &&
-			dk_run "$root" /bin/sh -c 'cd "$1" && ARCH=x86_64 CC=gcc HOSTCC=gcc scripts/kconfig/merge_config.sh -m .config debug-kernel.config' \
+			dk_run "$root" /bin/sh -c 'cd "$1" && ARCH=x86_64 CC=gcc HOSTCC=gcc scripts/kconfig/merge_config.sh -m .config debug-kernel.config debug-kernel-series.config' \
 				sh "$OUT/build" &&
 			dk_make "$root" olddefconfig
 	} >"$log" 2>&1 || {
 		tail -n 20 "$log" >&2
 		dk_die "configuring the kernel failed (see $log)"
 	}
-	missing=$(dk_check_config "$FRAGMENT" "$OUT/build/.config")
-	if [[ -n $missing ]]; then
-		printf '%s\n' "$missing" | sed 's/^/  /' >&2
-		dk_die "options of ${FRAGMENT#"$top"/} not in the final .config (above: wanted -> got)"
-	fi
+	for f in "${FRAGMENTS[@]}"; do
+		missing=$(dk_check_config "$f" "$OUT/build/.config")
+		if [[ -n $missing ]]; then
+			printf '%s\n' "$missing" | sed 's/^/  /' >&2
+			dk_die "options of ${f#"$top"/} not in the final .config (above: wanted -> got)"
+		fi
+	done
 	dk_log "build bzImage and modules with -j$JOBS (log: $log)"
 	if ! dk_make "$root" -j"$JOBS" bzImage modules >>"$log" 2>&1; then
 		grep -E 'error|Error' "$log" | tail -n 20 >&2

@@ -20,9 +20,11 @@
 #                 as does a check that could not be armed (NO-LOCKCHECK)
 #                 amd64:7.3-debug: the debug kernel of tests/vm/debug-kernel.sh
 #                 (PREEMPT_RT, KASAN, lockdep, kmemleak, debugobjects,
-#                 PWM_DEBUG; must report PREEMPT_RT like an rt target); the
-#                 guest scans for kmemleak reports at the end, and the
-#                 checkers' reports fail the run like WARNING: lines
+#                 PWM_DEBUG, irqsoff tracer; must report PREEMPT_RT like an
+#                 rt target); the guest scans for kmemleak reports at the
+#                 end, and the checkers' reports fail the run like WARNING:
+#                 lines. amd64:6.12-debug: the 6.12 one (PWM_DEBUG on the
+#                 .apply path, irqsoff tracer; not PREEMPT_RT)
 #   PATH          model  load imx-tpm-model.ko (rate=24000000 channels=6
 #                        width=16), then pwm-imx-tpm.ko, which binds to the
 #                        model's child device by name;
@@ -68,6 +70,7 @@
 # kselftest exits 0; 4 (everything skipped) means the driver did not bind.
 #
 # Environment: VM_KO (a pwm-imx-tpm.ko to boot instead of the tree's build),
+# VM_KERNEL_ARGS (more kernel command line options),
 # VM_EXTRA_DIR (its files go to /vm/extra in the guest), VM_EXTRA_SRC (C
 # files built static for the guest into /vm/extra/NAME), VM_QEMU_ARGS (more
 # QEMU options),
@@ -101,10 +104,12 @@ MODEL_PARAMS_SLOW="rate=100000 channels=6 width=8"
 # acknowledged after two counter clock cycles, register writes one cycle
 # late, a second MOD/CnV write before the first was taken ignored and
 # recorded; tests/model/INTERFACE.md), at 24 MHz and at 32768 Hz, where one
-# counter cycle is 30.5 us
+# counter cycle is 30.5 us; each with one of the two readings of the
+# manual for the outputs from a counter start to the first overflow
+# (first_period 1: inactive level, 2: low until the match)
 MODEL_STRICT="cmod_ack=1 write_latency=1 buffer_ignore=1"
-MODEL_PARAMS_STRICT="rate=24000000 channels=6 width=16 $MODEL_STRICT"
-MODEL_PARAMS_32K="rate=32768 channels=6 width=16 $MODEL_STRICT"
+MODEL_PARAMS_STRICT="rate=24000000 channels=6 width=16 $MODEL_STRICT first_period=1"
+MODEL_PARAMS_32K="rate=32768 channels=6 width=16 $MODEL_STRICT first_period=2"
 PARAM_VALUE=0x00100006 # PARAM: 6 channels, WIDTH 16
 BAD_RE='WARNING:|BUG:|Oops|Kernel panic|Call [Tt]race'
 # the guest's check for sleeping locks taken with interrupts off (rt targets)
@@ -428,6 +433,7 @@ make_initrd() {
 	done < <(module_deps "${kos[@]}")
 	cp "$KSELFTEST" "$r/vm/tests/pwm-imx-tpm.sh"
 	cp "$here/guest-ktap.sh" "$r/vm/tests/guest-ktap.sh"
+	cp "$here/guest-irqsoff.sh" "$r/vm/tests/guest-irqsoff.sh"
 	if [[ -n $guest ]]; then
 		cp "$guest" "$r/vm/guest"
 	else
@@ -459,14 +465,16 @@ DEBUG_KERNEL=
 DEBUG_SERIES=
 # What the debug kernel's checkers print, besides WARNING:/BUG: lines:
 # KASAN, lockdep, kmemleak (scanned by /init at the end), debugobjects, and
-# the PWM core's PWM_DEBUG checks (drivers/pwm/core.c, 7.3: dev_warn and
-# dev_err without a WARNING: prefix).
+# the PWM core's PWM_DEBUG checks (drivers/pwm/core.c of 6.12 and 7.3:
+# dev_warn and dev_err without a WARNING: prefix).
 DEBUG_BAD_RE='BUG: KASAN|WARNING: possible|inconsistent lock state|INFO: trying to register non-static key'
 DEBUG_BAD_RE+='|unreferenced object 0x|new suspected memory leaks|ODEBUG'
 DEBUG_BAD_RE+="|\.apply ignored \.polarity|\.apply didn't pick the best available|\.apply is supposed to round down"
 DEBUG_BAD_RE+='|\.apply is not idempotent|failed to reapply current setting|Wrong rounding: requested'
 DEBUG_BAD_RE+='|Unexpected return value from __pwm_round_waveform|Unexpected setting: requested'
 DEBUG_BAD_RE+='|Please implement the \.get_state\(\) callback'
+# 6.12's pwm_apply_debug() checks requests to disable too
+DEBUG_BAD_RE+='|requested disabled, but yielded enabled'
 BAD_RE="$BAD_RE|$DEBUG_BAD_RE"
 
 # debug_kernel_setup ARCH SERIES NAME: what resolve_kernel, build_modules and
@@ -522,15 +530,17 @@ debug_modules_locked() {
 # debug_guest_init: filter the guest's /init. For the debug kernel, kmemleak
 # reports from before our modules are counted and cleared, and at the end
 # kmemleak scans (twice; objects must be 5 s old) and its reports go to the
-# console, where bad_lines catches "unreferenced object".
+# console, where bad_lines catches "unreferenced object". The debug kernels
+# have no ACPI (tests/vm/debug-kernel.config), so no poweroff: the guest
+# resets instead, which ends QEMU (-no-reboot).
 debug_guest_init() {
 	if [[ -z $DEBUG_KERNEL ]]; then
 		cat
 		return 0
 	fi
 	awk '
-	{ print }
 	/^\. \/vm\/env$/ {
+		print
 		hit++
 		print "if [ -w /sys/kernel/debug/kmemleak ]; then"
 		print "\techo scan > /sys/kernel/debug/kmemleak"
@@ -538,8 +548,10 @@ debug_guest_init() {
 		print "\techo clear > /sys/kernel/debug/kmemleak"
 		print "\techo \"vm: kmemleak: $n boot-time report(s) cleared\""
 		print "fi"
+		next
 	}
 	/^rc=\$\?$/ {
+		print
 		print "if [ -w /sys/kernel/debug/kmemleak ]; then"
 		print "\tsleep 6"
 		print "\techo scan > /sys/kernel/debug/kmemleak"
@@ -548,8 +560,11 @@ debug_guest_init() {
 		print "\techo \"vm: kmemleak scan done: $(grep -c \"^unreferenced object\" /sys/kernel/debug/kmemleak) report(s)\""
 		print "fi"
 		hit++
+		next
 	}
-	END { if (hit != 2) { print "vm: debug_guest_init: no anchor in /init" > "/dev/stderr"; exit 1 } }'
+	/^poweroff -f$/ { print "reboot -f"; hit++; next }
+	{ print }
+	END { if (hit != 3) { print "vm: debug_guest_init: no anchor in /init" > "/dev/stderr"; exit 1 } }'
 }
 # --- end of the debug kernel ---------------------------------------------
 
@@ -794,7 +809,7 @@ prepare() {
 	qemu_cmd "$arch"
 	local kernel append
 	kernel=$(boot_kernel "$arch")
-	append="console=$CONSOLE panic=-1 cryptomgr.notests loglevel=5 rdinit=/init"
+	append="console=$CONSOLE panic=-1 cryptomgr.notests loglevel=5 rdinit=/init${VM_KERNEL_ARGS:+ $VM_KERNEL_ARGS}"
 	local -a qcmd=(timeout -k 10 "$TIMEOUT" "$QEMU" "${QARGS[@]}" -m "$RAM_MB" -smp 1
 		-nographic -no-reboot -kernel "$kernel" -initrd "$work/initrd.gz" -append "$append")
 	if [[ $path == dt* ]]; then
@@ -815,9 +830,10 @@ prepare() {
 	qcmd+=("${qextra[@]}")
 	{
 		printf 'TOKEN=%q\nKREL=%q\nIMG=%q\n' "$token" "$KREL" "$IMG_NAME $IMG_VER"
-		# what the guest's "vm: PREEMPT_RT:" line must say (the debug
-		# kernel is PREEMPT_RT too: tests/vm/debug-kernel.config)
-		printf 'RT=%q\n' "$([[ $(series_variant "$series") == rt || $series == *-debug ]] && echo yes || echo no)"
+		# what the guest's "vm: PREEMPT_RT:" line must say: Debian's rt
+		# flavours, and a debug kernel whose fragment sets PREEMPT_RT
+		# (tests/vm/debug-kernel-7.3.config)
+		printf 'RT=%q\n' "$([[ $(series_variant "$series") == rt || ($series == *-debug && $(kconfig PREEMPT_RT) == y) ]] && echo yes || echo no)"
 		printf 'LOCKCHECK=%q\n' "$RT_LOCKCHECK"
 		# pwmchip_remove() returns int before 5.15: the driver then
 		# offers no unbind (src/pwm-imx-tpm-compat.h)

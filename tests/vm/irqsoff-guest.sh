@@ -1,0 +1,192 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/irqsoff-guest.sh - how long pwm-imx-tpm keeps interrupts
+# disabled, measured by the kernel's irqsoff tracer (tests/vm/guest-irqsoff.sh)
+# in a guest of tests/vm/vm.sh with the TPM model on a debug kernel.
+#
+# usage: irqsoff-guest.sh [-n UPDATES] [-l UPDATES] [-T TARGET_US] [-L SECONDS]
+#   -n  changes of the running channel on the idle CPU (default 100)
+#   -l  changes with late wake-ups (default 25)
+#   -T  the longest section allowed, in us (default 0: report only, for a
+#       guest timed by the host's clock, whose scheduling stretches
+#       sections at random; make bench and make vm-debug pass 50 to the
+#       guest timed by instruction count)
+#   -L  how long the late-wake part may take at most (default 40 s: under
+#       the bursts each change takes about a second of guest time, most of
+#       it the shell's own and the sampling's)
+#
+# Each part changes period and duty of channel 0 at random between 100 us
+# and 6 ms (so about half the changes cross a prescaler range: the driver
+# then stops the counter at a wrap, with interrupts disabled for the last
+# 20 us before it and the writes after it), and samples the tracer after
+# each change:
+#   1. the irqsoff tracer is there
+#   2. the changes on an idle CPU
+#   3. the same while tests/vm/late-wake.c (/vm/extra/late-wake) holds the
+#      CPU with a SCHED_FIFO task in random bursts of up to 1 ms, 200 us
+#      apart: every sleep of the driver that ends inside a burst (most of
+#      them) wakes up late, by up to 1 ms. How long interrupts stay off must
+#      not depend on it.
+# A part passes when every change was accepted (part 3: changes refused
+# with ETIMEDOUT because the late wake-ups missed every wrap are counted,
+# not failed), some samples were the driver's, and with -T the driver's
+# longest section is at most TARGET_US. The rest of the kernel's and the
+# model's longest sections are reported, not checked: a driver section in
+# a sample where another one was longer is not measured (how many samples
+# were the driver's is reported). Last line "irqsoff: N passed, M failed[,
+# K skipped]".
+
+UPDATES=100
+LATE_UPDATES=25
+TARGET=0
+LATE_MAX=40
+while getopts n:l:T:L: o; do
+	case $o in
+	n) UPDATES=$OPTARG ;;
+	l) LATE_UPDATES=$OPTARG ;;
+	T) TARGET=$OPTARG ;;
+	L) LATE_MAX=$OPTARG ;;
+	*) echo "usage: $0 [-n UPDATES] [-l UPDATES] [-T TARGET_US] [-L SECONDS]" >&2; exit 2 ;;
+	esac
+done
+
+# shellcheck source=guest-ktap.sh source-path=SCRIPTDIR
+. /vm/tests/guest-ktap.sh
+# shellcheck source=guest-irqsoff.sh source-path=SCRIPTDIR
+. /vm/tests/guest-irqsoff.sh
+
+ktap_plan 3
+
+CHIP=
+for c in /sys/class/pwm/pwmchip*; do
+	[ "$(readlink "$c/device/driver" | sed 's@.*/@@')" = pwm-imx-tpm ] && CHIP=$c
+done
+PWM=$CHIP/pwm0
+
+# a pseudo-random number below $1 in R (a linear congruential generator)
+X=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+rnd() {
+	X=$(((X * 1103515245 + 12345) % 2147483648))
+	R=$(((X >> 8) % $1))
+}
+
+# set period $1 and duty $2 of the running channel, in the order that keeps
+# duty <= period; status 1 if a write was refused
+set_pd() {
+	_rc=0
+	if [ "$1" -ge "$CUR_P" ]; then
+		{ echo "$1" >"$PWM/period" && echo "$2" >"$PWM/duty_cycle"; } 2>/dev/null || _rc=1
+	else
+		{ echo "$2" >"$PWM/duty_cycle" && echo "$1" >"$PWM/period"; } 2>/dev/null || _rc=1
+	fi
+	read -r CUR_P <"$PWM/period"
+	return "$_rc"
+}
+
+# part NAME COUNT: COUNT changes, sampled; sets FAILS and DONE
+part() {
+	FAILS=0
+	DONE=0
+	irqsoff_reset
+	_i=0
+	while [ "$_i" -lt "$2" ]; do
+		rnd 5900001
+		_p=$((100000 + R))
+		rnd $((_p + 1))
+		set_pd "$_p" "$R" || FAILS=$((FAILS + 1))
+		irqsoff_sample
+		_i=$((_i + 1))
+		if [ -n "${DEADLINE:-}" ] && [ "$(cut -d. -f1 /proc/uptime)" -ge "$DEADLINE" ]; then
+			break
+		fi
+	done
+	DONE=$_i
+	irqsoff_report "$1"
+}
+
+# verdict DESC LATE COUNT: the test point of a part
+verdict() {
+	_bad=0
+	if [ "$DONE" -lt "$3" ]; then
+		diag "$1: only $DONE of $3 changes in the time allowed"
+	fi
+	if [ "$FAILS" -gt 0 ]; then
+		if [ "$2" = 1 ]; then
+			diag "$1: $FAILS of $DONE changes refused (late wake-ups that missed every wrap until the deadline: ETIMEDOUT)"
+		else
+			diag "$1: $FAILS of $DONE changes refused"
+			_bad=1
+		fi
+	fi
+	if [ "$IO_DRV_N" = 0 ]; then
+		diag "$1: no sample was the driver's: nothing of it measured"
+		_bad=1
+	fi
+	if [ "$TARGET" -gt 0 ]; then
+		if [ "$IO_DRV_US" -gt "$TARGET" ]; then
+			diag "$1: the driver kept interrupts disabled for $IO_DRV_US us ($IO_DRV_AT), more than $TARGET us"
+			_bad=1
+		fi
+		result "$_bad" "$1: the driver disables interrupts for at most $TARGET us ($IO_DRV_US us in $IO_DRV_N samples)"
+	elif [ "$_bad" = 0 ]; then
+		skip "$1: driver $IO_DRV_US us" "no target on a guest timed by the host's clock (run with -T on an instruction-count guest)"
+	else
+		result 1 "$1"
+	fi
+}
+
+if [ -z "$CHIP" ] || ! echo 0 >"$CHIP/export"; then
+	diag "no pwm-imx-tpm chip, or its channel 0 cannot be exported"
+	result 1 "the irqsoff tracer is on"
+	result 1 "changes of a running channel"
+	result 1 "changes of a running channel with late wake-ups"
+	ktap_end irqsoff
+	exit 1
+fi
+echo 1000000 >"$PWM/period"
+echo 500000 >"$PWM/duty_cycle"
+echo 1 >"$PWM/enable"
+CUR_P=1000000
+
+if ! irqsoff_start; then
+	diag "$IO_WHY"
+	result 1 "the irqsoff tracer is on"
+	skip "changes of a running channel" "no irqsoff tracer"
+	skip "changes of a running channel with late wake-ups" "no irqsoff tracer"
+	ktap_end irqsoff
+	exit 1
+fi
+result 0 "the irqsoff tracer is on ($IO_T)"
+_tgt="report only"
+[ "$TARGET" -gt 0 ] && _tgt="target $TARGET us"
+diag "$(uname -r): changes of pwm0, periods 100 us to 6 ms at random, $_tgt"
+
+part "idle CPU" "$UPDATES"
+verdict "$UPDATES changes of a running channel, idle CPU" 0 "$UPDATES"
+
+if [ -x /vm/extra/late-wake ]; then
+	DEADLINE=$(($(cut -d. -f1 /proc/uptime) + LATE_MAX))
+	/vm/extra/late-wake "$((LATE_MAX + 5))" 1000 200 >/tmp/late-wake.out 2>&1 &
+	_lw=$!
+	sleep 1
+	if kill -0 "$_lw" 2>/dev/null; then
+		part "late wake-ups" "$LATE_UPDATES"
+		kill "$_lw" 2>/dev/null
+		wait "$_lw" 2>/dev/null
+		diag "$(cat /tmp/late-wake.out)"
+		verdict "$LATE_UPDATES changes of a running channel, sleeps waking up to 1 ms late (SCHED_FIFO bursts)" 1 "$LATE_UPDATES"
+	else
+		wait "$_lw"
+		diag "late-wake did not run: $(cat /tmp/late-wake.out)"
+		result 1 "changes of a running channel with late wake-ups"
+	fi
+	DEADLINE=
+else
+	result 1 "changes of a running channel with late wake-ups (no /vm/extra/late-wake)"
+fi
+
+irqsoff_stop
+echo 0 >"$PWM/enable"
+echo 0 >"$CHIP/unexport"
+ktap_end irqsoff
