@@ -625,8 +625,14 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 {
 	u64 period_ns = imx_tpm_period_ns(cur, tpm->rate);
 	u64 tick_ns = imx_tpm_cycles_to_ns(1ULL << cur->ps, tpm->rate);
-	/* stop the counter at most this many ticks into the new period */
+	/*
+	 * Stop the counter at most this many ticks into the new period. It
+	 * doubles, up to an eighth of the period, whenever the wrap was seen
+	 * later: a CPU held up that long once (an interrupt, a virtual
+	 * machine's host) may be held up at every wrap.
+	 */
 	u32 late = max_t(u64, div64_u64(PWM_IMX_TPM_MARGIN_NS, tick_ns), 1);
+	u32 late_max = max(late, (cur->mod + 1) / 8);
 	ktime_t end = ktime_add_ns(ktime_get(), 16 * period_ns +
 				   40 * PWM_IMX_TPM_EARLY_MAX_NS);
 	u64 early = PWM_IMX_TPM_EARLY_MIN_NS;
@@ -651,9 +657,12 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 		if (!ret && tick_ns > PWM_IMX_TPM_MARGIN_NS)
 			ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, U32_MAX, left +
 						       pwm_imx_tpm_window_ns(tpm));
-		if (!ret)
+		if (!ret) {
 			ret = pwm_imx_tpm_restart_at_wrap(tpm, ch, hw, cnsc,
 							  late, cnt, left);
+			if (ret == -EAGAIN)
+				late = min(2 * late, late_max);
+		}
 		if (ret != -EAGAIN)
 			break;
 		if (ktime_after(ktime_get(), end))
