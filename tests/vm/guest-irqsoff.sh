@@ -80,22 +80,43 @@ irqsoff_stop() {
 
 # The trace file holds the longest section's own record: its "latency: N
 # us" line and the functions it "started at" and "ended at". Read once per
-# sample (each open of the file waits for an RCU grace period), so that
-# length and functions are of the same section.
+# sample, with shell builtins only (no process to start: the sampler must
+# keep up on a busy guest), so that length and functions are of the same
+# section; its first 60 lines are kept in IO_REC.
 irqsoff_sample() {
 	IO_US=0
 	IO_FROM=-
 	IO_TO=-
-	head -n 60 "$IO_T/trace" >/tmp/irqsoff.cur
-	awk '
-		/^# latency: [0-9]+ us/ { us = $3 }
-		/^# *=> started at:/ && from == "" { from = $5 }
-		/^# *=> ended at:/ && to == "" { to = $5 }
-		END { print us + 0, (from == "" ? "-" : from), (to == "" ? "-" : to) }
-	' /tmp/irqsoff.cur >/tmp/irqsoff.fields
-	read -r IO_US IO_FROM IO_TO </tmp/irqsoff.fields
-	IO_FROM=${IO_FROM%%+*}
-	IO_TO=${IO_TO%%+*}
+	IO_REC=
+	_io_n=0
+	while [ "$_io_n" -lt 60 ] && IFS= read -r _io_l; do
+		_io_n=$((_io_n + 1))
+		IO_REC="$IO_REC$_io_l
+"
+		case $_io_l in
+		"# latency: "*)
+			_io_x=${_io_l#"# latency: "}
+			IO_US=${_io_x%% *}
+			;;
+		"#  => started at:"*)
+			if [ "$IO_FROM" = - ]; then
+				_io_x=${_io_l#*started at:}
+				_io_x=${_io_x#"${_io_x%%[! ]*}"}
+				IO_FROM=${_io_x%%[+ ]*}
+			fi
+			;;
+		"#  => ended at:"*)
+			if [ "$IO_TO" = - ]; then
+				_io_x=${_io_l#*ended at:}
+				_io_x=${_io_x#"${_io_x%%[! ]*}"}
+				IO_TO=${_io_x%%[+ ]*}
+			fi
+			;;
+		esac
+	done <"$IO_T/trace"
+	case $IO_US in
+	'' | *[!0-9]*) IO_US=0 ;;
+	esac
 	echo 0 >"$IO_T/tracing_max_latency"
 	[ "$IO_US" -gt 0 ] || return 0
 	IO_N=$((IO_N + 1))
@@ -105,7 +126,7 @@ irqsoff_sample() {
 		if [ "$IO_US" -gt "$IO_DRV_US" ]; then
 			IO_DRV_US=$IO_US
 			IO_DRV_AT="$IO_FROM -> $IO_TO"
-			cp /tmp/irqsoff.cur /tmp/irqsoff.drv
+			printf '%s' "$IO_REC" >/tmp/irqsoff.drv
 		fi
 		;;
 	tpm_model* | imx_tpm_model*)

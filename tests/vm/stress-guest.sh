@@ -249,7 +249,7 @@ while [ "$i" -lt "$WRITERS" ]; do
 	i=$((i + 1))
 done
 if [ "$IRQSOFF" = 1 ]; then
-	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
+	while read -r up _ </proc/uptime && [ "${up%.*}" -lt "$end" ]; do
 		sleep 0.2
 		irqsoff_sample
 	done
