@@ -527,10 +527,10 @@ static int pwm_imx_tpm_counting(struct pwm_imx_tpm *tpm,
  * Sleep until about @early before the next counter wrap, then busy-wait
  * with interrupts enabled until it is at most PWM_IMX_TPM_MARGIN_NS away,
  * or in the last tick of the period; the count read then goes to @cnt, the
- * time left to @left. How late a
- * sleep wakes up is not known (much later in a virtual machine than on a
- * board), so @early doubles, up to half a period, whenever the wrap was
- * missed. -EAGAIN if it was (the next one is to be waited for).
+ * time left to @left. How late a sleep wakes up is not known (much later
+ * in a virtual machine than on a board), so @early doubles, up to half a
+ * period, whenever the wrap was missed. -EAGAIN if it was (the next one is
+ * to be waited for).
  */
 static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 				 const struct imx_tpm_pwm_hw *cur, u64 *early,

@@ -64,7 +64,7 @@
 
 /* runs kept per channel, a power of two */
 #define TPM_LOG_RUNS		4096
-/* cut periods remembered between two clears */
+/* cut periods, and stops, remembered between two clears */
 #define TPM_MAX_CUTS		256
 /* errors kept, later ones are only counted */
 #define TPM_MAX_ERRORS		64
@@ -150,22 +150,20 @@ struct tpm_chan {
 };
 
 /*
- * A period cut short: its length and where in it the counter was last read
- * (TPM_U64_MAX: not read in this period), both in clock cycles
+ * What happened to the counter since the last clear, one entry per event,
+ * both numbers in clock cycles (TPM_U64_MAX: none): for a period cut
+ * short, its length and where in it the counter was last read; for a stop
+ * of the counter, its length and the longest time in it without a
+ * register access (the model advances its clock at each access). Past
+ * TPM_MAX_CUTS entries only a count is kept.
  */
-struct tpm_cut {
-	u64 len;
-	u64 seen;
-};
-
-/*
- * A stop of the counter: its length and the longest time in it without a
- * register access (the model advances its clock at each access), both in
- * clock cycles
- */
-struct tpm_stop {
-	u64 len;
-	u64 gap;
+struct tpm_record {
+	struct {
+		u64 len;
+		u64 at;
+	} e[TPM_MAX_CUTS];
+	u32 n;
+	u64 dropped;
 };
 
 struct tpm_error {
@@ -217,12 +215,8 @@ struct tpm_core {
 	/* position of the last CNT read in this period, or TPM_U64_MAX */
 	u64 read_pos;
 
-	struct tpm_cut cuts[TPM_MAX_CUTS];
-	u32 ncuts;
-	u64 cuts_dropped;
-	struct tpm_stop stops[TPM_MAX_CUTS];
-	u32 nstops;
-	u64 stops_dropped;
+	struct tpm_record cuts;
+	struct tpm_record stops;
 
 	/* time of the last evaluation and the fraction of a cycle left */
 	u64 last_ns;
@@ -429,6 +423,17 @@ static inline void tpm_log_wrap(struct tpm_core *c, u64 end)
 	}
 }
 
+static inline void tpm_record_add(struct tpm_record *r, u64 len, u64 at)
+{
+	if (r->n == TPM_MAX_CUTS) {
+		r->dropped++;
+		return;
+	}
+	r->e[r->n].len = len;
+	r->e[r->n].at = at;
+	r->n++;
+}
+
 /* The period in progress is cut short at the current position */
 static inline void tpm_log_cut(struct tpm_core *c)
 {
@@ -442,14 +447,8 @@ static inline void tpm_log_cut(struct tpm_core *c)
 		tpm_log_add(&c->ch[i].log, TPM_KIND_TRUNC, len,
 			    c->ch[i].high, 1);
 
-	if (c->ncuts == TPM_MAX_CUTS) {
-		c->cuts_dropped++;
-		return;
-	}
-	c->cuts[c->ncuts].len = len;
-	c->cuts[c->ncuts].seen = c->read_pos == TPM_U64_MAX ? TPM_U64_MAX :
-				 c->read_pos - c->start_pos;
-	c->ncuts++;
+	tpm_record_add(&c->cuts, len, c->read_pos == TPM_U64_MAX ?
+		       TPM_U64_MAX : c->read_pos - c->start_pos);
 }
 
 /* Buffered MOD and CnV take effect */
@@ -620,15 +619,8 @@ static inline void tpm_start(struct tpm_core *c)
 				    c->stop_cycles, c->ch[i].stop_high, 1);
 		c->ch[i].stop_high = 0;
 	}
-	if (c->stop_cycles) {
-		if (c->nstops == TPM_MAX_CUTS) {
-			c->stops_dropped++;
-		} else {
-			c->stops[c->nstops].len = c->stop_cycles;
-			c->stops[c->nstops].gap = c->stop_gap;
-			c->nstops++;
-		}
-	}
+	if (c->stop_cycles)
+		tpm_record_add(&c->stops, c->stop_cycles, c->stop_gap);
 	c->stop_cycles = 0;
 	c->stop_gap = 0;
 	c->first = c->first_period != TPM_FIRST_SET;
@@ -1002,10 +994,10 @@ static inline void tpm_core_clear(struct tpm_core *c)
 		c->stop_cycles = 0;
 		c->stop_gap = 0;
 	}
-	c->ncuts = 0;
-	c->cuts_dropped = 0;
-	c->nstops = 0;
-	c->stops_dropped = 0;
+	c->cuts.n = 0;
+	c->cuts.dropped = 0;
+	c->stops.n = 0;
+	c->stops.dropped = 0;
 }
 
 /* Note a register read at the current position (after tpm_core_read) */
@@ -1096,16 +1088,16 @@ static inline size_t tpm_core_format_log(const struct tpm_log_snap *s,
 	return len;
 }
 
-/* Buffer size that tpm_core_format_cuts() needs */
+/* Buffer size that tpm_core_format_cuts() and _stops() need */
 #define TPM_CUTS_SIZE		((TPM_MAX_CUTS + 1) * TPM_LINE_MAX + 1)
+#define TPM_STOPS_SIZE		TPM_CUTS_SIZE
 
 /*
- * Print the periods cut short since the last clear, one per line:
- * "<length> <cycles into it of the last CNT read, or ->"; a first line
- * "overflow <n>" if n were not kept
+ * Print a record, one entry per line: "<len> <at>", "-" for an @at of
+ * TPM_U64_MAX; a first line "overflow <n>" if n were not kept
  */
-static inline size_t tpm_core_format_cuts(const struct tpm_core *c,
-					  char *buf, size_t size)
+static inline size_t tpm_format_record(const struct tpm_record *r,
+				       char *buf, size_t size)
 {
 	size_t len = 0;
 	u32 i;
@@ -1114,53 +1106,43 @@ static inline size_t tpm_core_format_cuts(const struct tpm_core *c,
 		return 0;
 	buf[0] = '\0';
 
-	if (c->cuts_dropped)
+	if (r->dropped)
 		len = tpm_put(size, len,
 			      snprintf(buf + len, size - len, "overflow %llu\n",
-				       c->cuts_dropped));
-	for (i = 0; i < c->ncuts; i++) {
-		if (c->cuts[i].seen == TPM_U64_MAX)
+				       r->dropped));
+	for (i = 0; i < r->n; i++) {
+		if (r->e[i].at == TPM_U64_MAX)
 			len = tpm_put(size, len,
 				      snprintf(buf + len, size - len,
-					       "%llu -\n", c->cuts[i].len));
+					       "%llu -\n", r->e[i].len));
 		else
 			len = tpm_put(size, len,
 				      snprintf(buf + len, size - len,
-					       "%llu %llu\n", c->cuts[i].len,
-					       c->cuts[i].seen));
+					       "%llu %llu\n", r->e[i].len,
+					       r->e[i].at));
 	}
 
 	return len;
 }
 
-/* Buffer size that tpm_core_format_stops() needs */
-#define TPM_STOPS_SIZE		TPM_CUTS_SIZE
+/*
+ * The periods cut short since the last clear: "<length> <cycles into it of
+ * the last CNT read, or ->"
+ */
+static inline size_t tpm_core_format_cuts(const struct tpm_core *c,
+					  char *buf, size_t size)
+{
+	return tpm_format_record(&c->cuts, buf, size);
+}
 
 /*
- * Print the counter stops that ended since the last clear, one per line:
- * "<length> <longest time without a register access>"; a first line
- * "overflow <n>" if n were not kept
+ * The counter stops that ended since the last clear: "<length> <longest
+ * time without a register access>"
  */
 static inline size_t tpm_core_format_stops(const struct tpm_core *c,
 					   char *buf, size_t size)
 {
-	size_t len = 0;
-	u32 i;
-
-	if (!size)
-		return 0;
-	buf[0] = '\0';
-
-	if (c->stops_dropped)
-		len = tpm_put(size, len,
-			      snprintf(buf + len, size - len, "overflow %llu\n",
-				       c->stops_dropped));
-	for (i = 0; i < c->nstops; i++)
-		len = tpm_put(size, len,
-			      snprintf(buf + len, size - len, "%llu %llu\n",
-				       c->stops[i].len, c->stops[i].gap));
-
-	return len;
+	return tpm_format_record(&c->stops, buf, size);
 }
 
 /* Buffer size that tpm_core_format_errors() needs */

@@ -347,53 +347,25 @@ static int tpm_model_open_text(struct inode *inode, struct file *file,
 	return 0;
 }
 
-static int tpm_model_errors_open(struct inode *inode, struct file *file)
-{
-	return tpm_model_open_text(inode, file, TPM_ERRORS_SIZE,
-				   tpm_core_format_errors);
+/* A read-only debugfs file with the text that @format gives at open */
+#define TPM_MODEL_TEXT_FILE(name, size, format)				\
+static int tpm_model_##name##_open(struct inode *inode, struct file *file) \
+{									\
+	return tpm_model_open_text(inode, file, size, format);		\
+}									\
+									\
+static const struct file_operations tpm_model_##name##_fops = {		\
+	.owner = THIS_MODULE,						\
+	.open = tpm_model_##name##_open,				\
+	.read = tpm_model_text_read,					\
+	.release = tpm_model_text_release,				\
+	.llseek = default_llseek,					\
 }
 
-static const struct file_operations tpm_model_errors_fops = {
-	.owner = THIS_MODULE,
-	.open = tpm_model_errors_open,
-	.read = tpm_model_text_read,
-	.release = tpm_model_text_release,
-	.llseek = default_llseek,
-};
-
-static int tpm_model_cuts_open(struct inode *inode, struct file *file)
-{
-	return tpm_model_open_text(inode, file, TPM_CUTS_SIZE,
-				   tpm_core_format_cuts);
-}
-
-static const struct file_operations tpm_model_cuts_fops = {
-	.owner = THIS_MODULE,
-	.open = tpm_model_cuts_open,
-	.read = tpm_model_text_read,
-	.release = tpm_model_text_release,
-	.llseek = default_llseek,
-};
-
-static int tpm_model_stops_open(struct inode *inode, struct file *file)
-{
-	return tpm_model_open_text(inode, file, TPM_STOPS_SIZE,
-				   tpm_core_format_stops);
-}
-
-static const struct file_operations tpm_model_stops_fops = {
-	.owner = THIS_MODULE,
-	.open = tpm_model_stops_open,
-	.read = tpm_model_text_read,
-	.release = tpm_model_text_release,
-	.llseek = default_llseek,
-};
-
-static int tpm_model_now_open(struct inode *inode, struct file *file)
-{
-	return tpm_model_open_text(inode, file, TPM_LINE_MAX,
-				   tpm_core_format_now);
-}
+TPM_MODEL_TEXT_FILE(errors, TPM_ERRORS_SIZE, tpm_core_format_errors);
+TPM_MODEL_TEXT_FILE(cuts, TPM_CUTS_SIZE, tpm_core_format_cuts);
+TPM_MODEL_TEXT_FILE(stops, TPM_STOPS_SIZE, tpm_core_format_stops);
+TPM_MODEL_TEXT_FILE(now, TPM_LINE_MAX, tpm_core_format_now);
 
 static int tpm_model_io_show(struct seq_file *sf, void *unused)
 {
@@ -404,14 +376,6 @@ static int tpm_model_io_show(struct seq_file *sf, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(tpm_model_io);
-
-static const struct file_operations tpm_model_now_fops = {
-	.owner = THIS_MODULE,
-	.open = tpm_model_now_open,
-	.read = tpm_model_text_read,
-	.release = tpm_model_text_release,
-	.llseek = default_llseek,
-};
 
 static ssize_t tpm_model_clear_write(struct file *file,
 				     const char __user *ubuf, size_t count,

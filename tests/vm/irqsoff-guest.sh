@@ -97,7 +97,8 @@ part() {
 		set_pd "$_p" "$R" || FAILS=$((FAILS + 1))
 		irqsoff_sample
 		_i=$((_i + 1))
-		if [ -n "${DEADLINE:-}" ] && [ "$(cut -d. -f1 /proc/uptime)" -ge "$DEADLINE" ]; then
+		read -r _up _ </proc/uptime
+		if [ -n "${DEADLINE:-}" ] && [ "${_up%.*}" -ge "$DEADLINE" ]; then
 			break
 		fi
 	done

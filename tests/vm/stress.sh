@@ -54,7 +54,7 @@ case ${1:-} in
 	export VM_LOGDIR=$logs/kselftest-6.12
 	run_guest kselftest amd64:6.12-debug model - 1800 -q -n 200 -C 0,1,5
 	export VM_LOGDIR=$logs/irqsoff
-	VM_EXTRA_SRC=$here/late-wake.c VM_QEMU_ARGS="-icount shift=${BENCH_ICOUNT_SHIFT:-1},sleep=off" \
+	VM_EXTRA_SRC=$here/late-wake.c VM_QEMU_ARGS="-icount shift=1,sleep=off" \
 		run_guest irqsoff amd64:6.12-debug model "$here/irqsoff-guest.sh" 1800 \
 		-T 50
 	;;

@@ -70,7 +70,6 @@
 # kselftest exits 0; 4 (everything skipped) means the driver did not bind.
 #
 # Environment: VM_KO (a pwm-imx-tpm.ko to boot instead of the tree's build),
-# VM_KERNEL_ARGS (more kernel command line options),
 # VM_EXTRA_DIR (its files go to /vm/extra in the guest), VM_EXTRA_SRC (C
 # files built static for the guest into /vm/extra/NAME), VM_QEMU_ARGS (more
 # QEMU options),
@@ -809,7 +808,7 @@ prepare() {
 	qemu_cmd "$arch"
 	local kernel append
 	kernel=$(boot_kernel "$arch")
-	append="console=$CONSOLE panic=-1 cryptomgr.notests loglevel=5 rdinit=/init${VM_KERNEL_ARGS:+ $VM_KERNEL_ARGS}"
+	append="console=$CONSOLE panic=-1 cryptomgr.notests loglevel=5 rdinit=/init"
 	local -a qcmd=(timeout -k 10 "$TIMEOUT" "$QEMU" "${QARGS[@]}" -m "$RAM_MB" -smp 1
 		-nographic -no-reboot -kernel "$kernel" -initrd "$work/initrd.gz" -append "$append")
 	if [[ $path == dt* ]]; then
