@@ -30,9 +30,12 @@ KDIR ?= /lib/modules/$(KVER)/build
 IMX_TPM_PWM_CACHE ?= /var/cache/imx-tpm-pwm
 export IMX_TPM_PWM_CACHE
 
-# vm-debug+check-e2e: the two run at the same time (each keeps about one
-# core busy; tests/run-tiers.sh)
-TIERS := lint unit model-core matrix shapes check-dtbo check-deb vm faults vm-debug+check-e2e
+# Two lanes at the same time (tests/run-tiers.sh: "," one after the
+# other, "+" beside): most tiers keep one core busy (QEMU guests, qemu-user,
+# one-threaded checks), so on a 2-core machine the second lane, check-e2e
+# then the 7.3 debug kernel's guests, runs beside the first. make vm-debug
+# runs both debug kernels' parts on its own.
+TIERS := lint,unit,model-core,matrix,shapes,check-dtbo,check-deb,vm,faults,vm-debug-6.12+check-e2e,vm-debug-7.3
 
 # make check runs the end-to-end check for one suite with a shorter
 # selftest (channels 0 and 5), to stay within CI's time; "make check-e2e"
@@ -40,7 +43,8 @@ TIERS := lint unit model-core matrix shapes check-dtbo check-deb vm faults vm-de
 check: export CHECK_E2E_SUITES ?= trixie
 check: export CHECK_E2E_SELFTEST_ARGS ?= -S -q -C 0,5
 
-.PHONY: all modules clean deps check lint unit model-core matrix shapes vm vm-debug stress faults bench \
+.PHONY: all modules clean deps check lint unit model-core matrix shapes vm vm-debug vm-debug-7.3 \
+	vm-debug-6.12 stress faults bench \
 	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools deb check-deb check-e2e
 
 all: modules
@@ -131,6 +135,12 @@ faults:
 
 vm-debug:
 	tests/vm/stress.sh --debug
+
+vm-debug-7.3:
+	tests/vm/stress.sh --debug-7.3
+
+vm-debug-6.12:
+	tests/vm/stress.sh --debug-6.12
 
 bench:
 	tests/bench/bench.sh

@@ -52,5 +52,7 @@
 /* Node paths in the i.MX7ULP devicetrees (Linux 5.10 ... 7.x). */
 #define IMX7ULP_TPM4_PATH	"/bus@40000000/pwm@40250000"
 #define IMX7ULP_IOMUXC1_PATH	"/bus@40800000/pinctrl@40ac0000"
+/* the carrier board's pin function of Embedded Artists' uCOM kit trees */
+#define IMX7ULPEA_KIT_PINS_PATH	"/bus@40800000/pinctrl@40ac0000/imx7ulpea-ucom-kit"
 
 #endif

@@ -20,10 +20,11 @@
  * - A change of the prescaler stops the counter right after a wrap for a
  *   few register writes and the stop and start acknowledgments (up to two
  *   counter clock cycles each), so the first new period starts that much
- *   late. Interrupts are disabled from 20 us before the wrap to the
- *   start, which at a slow counter clock includes the stop
- *   acknowledgment (61 us at 32768 Hz). A running period shorter than two
- *   write windows is restarted without waiting for its end.
+ *   late. Interrupts are disabled from 20 us before the wrap to the stop
+ *   request, whatever the counter clock; the counter stays stopped for
+ *   its acknowledgment, the writes and any interrupt handler that runs
+ *   meanwhile. A running period shorter than two write windows is
+ *   restarted without waiting for its end.
  * - The counter restarts from 0. On silicon whose outputs stay at their
  *   initial (inactive) level from a counter start or CNT write until the
  *   first overflow, the first period after a prescaler change or after the
@@ -58,6 +59,7 @@
 #include <linux/pinctrl/consumer.h>
 #include <linux/platform_device.h>
 #include <linux/pm.h>
+#include <linux/preempt.h>
 #include <linux/pwm.h>
 #include <linux/regmap.h>
 
@@ -280,13 +282,15 @@ static int pwm_imx_tpm_spin_to_wrap(struct pwm_imx_tpm *tpm, u32 from,
 	int ret;
 
 	for (;;) {
+		bool expired = ktime_after(ktime_get(), end);
+
 		ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CNT, &cnt);
 		if (ret)
 			return ret;
 		cnt &= mask;
 		if (cnt < from)
 			return cnt <= late ? 0 : -EAGAIN;
-		if (ktime_after(ktime_get(), end))
+		if (expired)
 			return -EAGAIN;
 		from = cnt;
 		cpu_relax();
@@ -318,7 +322,9 @@ static int pwm_imx_tpm_latched(struct pwm_imx_tpm *tpm, unsigned int ch,
  * it. Then poll until 1 ms after that: a counter clock a little slower than
  * its nominal rate, and a late CNT read, are well within that. The sleep
  * is a high-resolution one: a jiffy-based sleep may end up to a jiffy early
- * or late.
+ * or late. The time is taken before each read, so that only a read made
+ * after the deadline can fail the wait: a CPU taken away between a read
+ * and the clock would otherwise fail a change that did happen.
  */
 static int pwm_imx_tpm_wait_latched(struct pwm_imx_tpm *tpm, unsigned int ch,
 				    const struct imx_tpm_pwm_hw *hw,
@@ -339,10 +345,12 @@ static int pwm_imx_tpm_wait_latched(struct pwm_imx_tpm *tpm, unsigned int ch,
 
 	poll_us = clamp_t(u64, div_u64(late_ns, 16 * NSEC_PER_USEC), 10, 100);
 	for (;;) {
+		bool expired = ktime_after(ktime_get(), end);
+
 		latched = pwm_imx_tpm_latched(tpm, ch, hw);
 		if (latched)
 			return latched < 0 ? latched : 0;
-		if (ktime_after(ktime_get(), end))
+		if (expired)
 			return -ETIMEDOUT;
 		usleep_range(poll_us, 2 * poll_us);
 	}
@@ -355,20 +363,14 @@ static unsigned long pwm_imx_tpm_ack_us(const struct pwm_imx_tpm *tpm)
 }
 
 /*
- * Set SC.CMOD and wait until the counter clock domain acknowledges it (it
- * reads back once taken, one to two counter clock cycles later). @atomic:
- * interrupts are disabled, poll without sleeping.
+ * Wait until the counter clock domain has taken a CMOD change: it reads
+ * back one to two counter clock cycles after the write. @atomic: poll
+ * without sleeping (preemption is disabled).
  */
-static int pwm_imx_tpm_set_cmod(struct pwm_imx_tpm *tpm, u32 cmod,
-				bool atomic)
+static int pwm_imx_tpm_cmod_taken(struct pwm_imx_tpm *tpm, u32 cmod,
+				  bool atomic)
 {
 	u32 sc;
-	int ret;
-
-	ret = regmap_update_bits(tpm->regmap, PWM_IMX_TPM_SC,
-				 PWM_IMX_TPM_SC_CMOD, cmod);
-	if (ret)
-		return ret;
 
 	if (atomic)
 		return regmap_read_poll_timeout_atomic(tpm->regmap,
@@ -380,6 +382,24 @@ static int pwm_imx_tpm_set_cmod(struct pwm_imx_tpm *tpm, u32 cmod,
 					(sc & PWM_IMX_TPM_SC_CMOD) == cmod,
 					PWM_IMX_TPM_POLL_US,
 					pwm_imx_tpm_ack_us(tpm));
+}
+
+static int pwm_imx_tpm_write_cmod(struct pwm_imx_tpm *tpm, u32 cmod)
+{
+	return regmap_update_bits(tpm->regmap, PWM_IMX_TPM_SC,
+				  PWM_IMX_TPM_SC_CMOD, cmod);
+}
+
+/* Set SC.CMOD and wait until it is taken */
+static int pwm_imx_tpm_set_cmod(struct pwm_imx_tpm *tpm, u32 cmod)
+{
+	int ret;
+
+	ret = pwm_imx_tpm_write_cmod(tpm, cmod);
+	if (ret)
+		return ret;
+
+	return pwm_imx_tpm_cmod_taken(tpm, cmod, false);
 }
 
 /*
@@ -416,38 +436,32 @@ static int pwm_imx_tpm_program(struct pwm_imx_tpm *tpm, unsigned int ch,
 	if (ret)
 		return ret;
 
-	return regmap_update_bits(map, PWM_IMX_TPM_SC, PWM_IMX_TPM_SC_CMOD,
-				  PWM_IMX_TPM_SC_CMOD_INC_EVERY_CLK);
+	return pwm_imx_tpm_write_cmod(tpm, PWM_IMX_TPM_SC_CMOD_INC_EVERY_CLK);
 }
 
 /* Wait until the counter is seen counting after pwm_imx_tpm_program() */
 static int pwm_imx_tpm_started(struct pwm_imx_tpm *tpm)
 {
-	u32 sc;
-
-	return regmap_read_poll_timeout(tpm->regmap, PWM_IMX_TPM_SC, sc,
-					(sc & PWM_IMX_TPM_SC_CMOD) ==
-					PWM_IMX_TPM_SC_CMOD_INC_EVERY_CLK,
-					PWM_IMX_TPM_POLL_US,
-					pwm_imx_tpm_ack_us(tpm));
+	return pwm_imx_tpm_cmod_taken(tpm, PWM_IMX_TPM_SC_CMOD_INC_EVERY_CLK,
+				      false);
 }
 
 /*
- * Stop the counter, program a channel and start the counter again. If
- * the stop is not acknowledged, the counter is set counting again, as it
- * was.
+ * Once the stop requested at a wrap is taken, program a channel and start
+ * the counter again; if the stop is not taken, set the counter counting
+ * again, as it was. Called with preemption disabled, so that only
+ * interrupt handlers can hold the counter stopped longer.
  */
-static int pwm_imx_tpm_stop_start(struct pwm_imx_tpm *tpm, unsigned int ch,
-				  const struct imx_tpm_pwm_hw *hw, u32 cnsc,
-				  bool atomic)
+static int pwm_imx_tpm_stopped_start(struct pwm_imx_tpm *tpm,
+				     unsigned int ch,
+				     const struct imx_tpm_pwm_hw *hw,
+				     u32 cnsc)
 {
 	int ret;
 
-	ret = pwm_imx_tpm_set_cmod(tpm, 0, atomic);
+	ret = pwm_imx_tpm_cmod_taken(tpm, 0, true);
 	if (ret) {
-		regmap_update_bits(tpm->regmap, PWM_IMX_TPM_SC,
-				   PWM_IMX_TPM_SC_CMOD,
-				   PWM_IMX_TPM_SC_CMOD_INC_EVERY_CLK);
+		pwm_imx_tpm_write_cmod(tpm, PWM_IMX_TPM_SC_CMOD_INC_EVERY_CLK);
 		return ret;
 	}
 
@@ -460,7 +474,7 @@ static int pwm_imx_tpm_start(struct pwm_imx_tpm *tpm, unsigned int ch,
 {
 	int ret;
 
-	ret = pwm_imx_tpm_set_cmod(tpm, 0, false);
+	ret = pwm_imx_tpm_set_cmod(tpm, 0);
 	if (ret)
 		return ret;
 
@@ -572,11 +586,11 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 }
 
 /*
- * With interrupts disabled for a bounded time, at most
- * PWM_IMX_TPM_MARGIN_NS plus a write window and the writes: wait for the
- * wrap that the counter at @cnt is @left away from, make sure it is seen
- * at most @late ticks after it, then stop the counter, program the channel
- * and start it. -EAGAIN if the wrap was not seen in time.
+ * Wait for the wrap that the counter at @cnt is @left away from, make sure
+ * it is seen at most @late ticks after it and ask the counter to stop,
+ * with interrupts disabled for at most PWM_IMX_TPM_MARGIN_NS plus a write
+ * window; then, with interrupts enabled, program the channel into the
+ * stopped counter and start it. -EAGAIN if the wrap was not seen in time.
  */
 static int pwm_imx_tpm_restart_at_wrap(struct pwm_imx_tpm *tpm,
 				       unsigned int ch,
@@ -586,12 +600,16 @@ static int pwm_imx_tpm_restart_at_wrap(struct pwm_imx_tpm *tpm,
 	unsigned long flags;
 	int ret;
 
+	preempt_disable();
 	local_irq_save(flags);
 	ret = pwm_imx_tpm_spin_to_wrap(tpm, cnt, late,
 				       left + pwm_imx_tpm_window_ns(tpm));
 	if (!ret)
-		ret = pwm_imx_tpm_stop_start(tpm, ch, hw, cnsc, true);
+		ret = pwm_imx_tpm_write_cmod(tpm, 0);
 	local_irq_restore(flags);
+	if (!ret)
+		ret = pwm_imx_tpm_stopped_start(tpm, ch, hw, cnsc);
+	preempt_enable();
 
 	return ret;
 }
@@ -600,12 +618,13 @@ static int pwm_imx_tpm_restart_at_wrap(struct pwm_imx_tpm *tpm,
 static int pwm_imx_tpm_restart_now(struct pwm_imx_tpm *tpm, unsigned int ch,
 				   const struct imx_tpm_pwm_hw *hw, u32 cnsc)
 {
-	unsigned long flags;
 	int ret;
 
-	local_irq_save(flags);
-	ret = pwm_imx_tpm_stop_start(tpm, ch, hw, cnsc, true);
-	local_irq_restore(flags);
+	preempt_disable();
+	ret = pwm_imx_tpm_write_cmod(tpm, 0);
+	if (!ret)
+		ret = pwm_imx_tpm_stopped_start(tpm, ch, hw, cnsc);
+	preempt_enable();
 	if (ret)
 		return ret;
 
@@ -617,7 +636,9 @@ static int pwm_imx_tpm_restart_now(struct pwm_imx_tpm *tpm, unsigned int ch,
  * while the counter is stopped, so stop it right after a wrap, program the
  * new period and duty and start it again. Interrupts are disabled only
  * for the last PWM_IMX_TPM_MARGIN_NS before the wrap, the wrap itself and
- * the stop, program and start that follow it.
+ * the stop request; the wait for the stop, which takes up to two counter
+ * clock cycles (61 us at 32768 Hz), and the writes that follow run with
+ * interrupts enabled and preemption disabled.
  */
 static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 			       const struct imx_tpm_pwm_hw *cur,
@@ -648,6 +669,9 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 		return ret;
 
 	for (;;) {
+		/* as in pwm_imx_tpm_wait_latched(): time first, then try */
+		bool expired = ktime_after(ktime_get(), end);
+
 		ret = pwm_imx_tpm_near_wrap(tpm, cur, &early, &cnt, &left);
 		/*
 		 * A tick longer than the margin (a slow counter clock): see
@@ -665,7 +689,7 @@ static int pwm_imx_tpm_restart(struct pwm_imx_tpm *tpm, unsigned int ch,
 		}
 		if (ret != -EAGAIN)
 			break;
-		if (ktime_after(ktime_get(), end))
+		if (expired)
 			return -ETIMEDOUT;
 	}
 	if (ret)
@@ -786,7 +810,7 @@ static int pwm_imx_tpm_disable(struct pwm_imx_tpm *tpm, unsigned int ch)
 	if (tpm->enabled)
 		return 0;
 
-	return pwm_imx_tpm_set_cmod(tpm, 0, false);
+	return pwm_imx_tpm_set_cmod(tpm, 0);
 }
 
 /*

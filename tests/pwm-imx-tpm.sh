@@ -1848,10 +1848,16 @@ test_shared() {
 }
 
 # random period (GL_MIN_CYC .. GL_MAX_CYC cycles, within the current
-# prescaler unless CROSS=1) and duty for the glitch test: GP, GD
+# prescaler if $1 is 0, anywhere if 1; if 2, among the shortest periods of
+# prescaler 1: 2^W to 2^W + 2^W/8 cycles) and duty for the glitch test: GP,
+# GD
 glitch_pick() {
 	_gk_lo=$GL_MIN_CYC
 	_gk_hi=$GL_MAX_CYC
+	if [ "$1" = 2 ]; then
+		_gk_lo=$TMAX
+		_gk_hi=$((TMAX + TMAX / 8))
+	fi
 	if [ "$1" = 0 ]; then
 		exp_round "$CUR_P" 0 normal
 		_gk_l=1
@@ -1963,6 +1969,19 @@ test_glitch() {
 	G_STALLS=0 G_MAXSTALL=0 G_FIRSTS=0
 	_tg_fails=0
 	_tg_cross=0
+	_tg_psch=0
+	# A slow counter clock (32768 Hz: prescaler 0 reaches 2 s) has no
+	# prescaler range boundary between GL_MIN_NS and GL_MAX_NS: a few of
+	# the random range changes then go to the next prescaler's shortest
+	# periods (seconds long), so that the test still changes the
+	# prescaler of the running channel.
+	_tg_slow=0
+	if [ "$GL_MAX_CYC" -lt "$TMAX" ]; then
+		_tg_slow=3
+		if [ "$QUICK" = 0 ]; then
+			_tg_slow=6
+		fi
+	fi
 	CK_PFX="glitch: "
 	ck_reset
 	if ! ch_export; then
@@ -1986,13 +2005,23 @@ test_glitch() {
 	_tg_chunk=0
 	while [ "$_tg_i" -lt "$GL_COUNT" ]; do
 		rnd_below 8
+		exp_round "$CUR_P" 0 normal
+		_tg_ps=$E_PS
 		if [ "$RND" -eq 0 ]; then
 			_tg_x=1
+			if [ "$_tg_slow" -gt 0 ] && [ "$_tg_ps" = 0 ]; then
+				_tg_x=2
+				_tg_slow=$((_tg_slow - 1))
+			fi
 			_tg_cross=$((_tg_cross + 1))
 		else
 			_tg_x=0
 		fi
 		glitch_pick "$_tg_x"
+		exp_round "$GP" 0 normal
+		if [ "$E_PS" != "$_tg_ps" ]; then
+			_tg_psch=$((_tg_psch + 1))
+		fi
 		if ! set_pd "$GP" "$GD"; then
 			_tg_fails=$((_tg_fails + 1))
 			ck_fail "update $_tg_i to $GP/$GD: $FAILWHY"
@@ -2009,12 +2038,17 @@ test_glitch() {
 	wait_ns "$RES"
 	glitch_check
 	REC_FILE=
-	diag "glitch: $GL_COUNT updates ($_tg_cross random prescaler ranges), $_tg_fails failed writes, $G_RUNS periods logged, $G_GLITCH glitches, $G_SKIPPED settings not seen, $G_RESTARTS counter restarts (longest truncated period $G_MAXTRUNC, stop $G_MAXSTOP cycles), $G_STALLS CPU stalls (longest $G_MAXSTALL cycles), $G_FIRSTS periods after a restart with the output waiting for the first overflow"
-	# A stall now and then is the emulator; a driver that waits between
-	# seeing the wrap and stopping the counter, or that keeps it stopped
-	# too long, stalls at most restarts.
-	if [ "$G_STALLS" -gt $((1 + G_RESTARTS / 50)) ]; then
-		diag "glitch: $G_STALLS CPU stalls in $G_RESTARTS restarts: more than 1 + 1 in 50"
+	if [ "$_tg_psch" = 0 ]; then
+		ck_fail "no update changed the prescaler"
+	fi
+	diag "glitch: $GL_COUNT updates ($_tg_cross random prescaler ranges, $_tg_psch prescaler changes), $_tg_fails failed writes, $G_RUNS periods logged, $G_GLITCH glitches, $G_SKIPPED settings not seen, $G_RESTARTS counter restarts (longest truncated period $G_MAXTRUNC, stop $G_MAXSTOP cycles), $G_STALLS CPU stalls (longest $G_MAXSTALL cycles), $G_FIRSTS periods after a restart with the output waiting for the first overflow"
+	# A stall now and then is the emulator (on a loaded host: 3 in 82
+	# restarts with make check's two lanes on 2 cores, armhf 6.1 at
+	# 100 kHz); a driver that waits between seeing the wrap and stopping
+	# the counter, or that keeps it stopped too long, stalls at most
+	# restarts.
+	if [ "$G_STALLS" -gt $((1 + G_RESTARTS / 10)) ]; then
+		diag "glitch: $G_STALLS CPU stalls in $G_RESTARTS restarts: more than 1 + 1 in 10"
 		G_GLITCH=$((G_GLITCH + 1))
 	fi
 	tp_result "$_tg_d" $((CK + G_GLITCH))

@@ -3,10 +3,11 @@
 # with a line "<tier>: N passed, M failed[, K skipped]"; a tier that exits
 # non-zero without such a line counts as one failure.
 #
-# usage: tests/run-tiers.sh TIER... where a TIER may be A+B+...: those
-# tiers run at the same time (tiers that keep one core busy each, on a
-# 2-core machine). The first one's output is shown as it runs, the others'
-# when they are done; every tier's output also goes to tests/logs/TIER.log.
+# usage: tests/run-tiers.sh GROUP... where a GROUP is one tier, or lanes
+# that run at the same time, joined by "+", each lane one tier or tiers
+# joined by "," that run one after the other: "a,b+c" runs a then b while
+# c runs. The first lane's output is shown as it runs, the others' when
+# the group is done; every tier's output also goes to tests/logs/TIER.log.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +18,7 @@ passed=0
 failed=0
 skipped=0
 summary=()
+failed_tiers=()
 
 # result TIER RC SECS: add up the tier's result line
 result() {
@@ -36,6 +38,7 @@ result() {
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
+	((f == 0)) || failed_tiers+=("$tier")
 	skipped=$((skipped + s))
 	summary+=("$(printf '%-9s %9d passed %4d failed %4d skipped %5ds  (log: %s)' \
 		"$tier" "$p" "$f" "$s" "$secs" "$log")")
@@ -50,25 +53,39 @@ background() {
 	echo "$rc $(($(date +%s) - start))" >"$logdir/.$tier.rc"
 }
 
+# lane TIER...: run the tiers one after the other, in the background
+lane() {
+	local tier
+	for tier in "$@"; do
+		background "$tier"
+	done
+}
+
 for group in "$@"; do
-	IFS=+ read -r -a tiers <<<"$group"
-	first=${tiers[0]}
-	others=("${tiers[@]:1}")
+	IFS=+ read -r -a lanes <<<"$group"
+	IFS=, read -r -a firsts <<<"${lanes[0]}"
+	others=()
 	pids=()
-	for tier in "${others[@]}"; do
-		rm -f "$logdir/.$tier.rc"
-		background "$tier" &
+	for l in "${lanes[@]:1}"; do
+		IFS=, read -r -a ts <<<"$l"
+		for tier in "${ts[@]}"; do
+			rm -f "$logdir/.$tier.rc"
+		done
+		others+=("${ts[@]}")
+		lane "${ts[@]}" &
 		pids+=($!)
 	done
-	start=$(date +%s)
-	if ((${#others[@]})); then
-		echo "=== $first (${others[*]} running at the same time; output when done)"
-	else
-		echo "=== $first"
-	fi
-	make -s -C "$top" "$first" 2>&1 | tee "$logdir/$first.log"
-	rc=${PIPESTATUS[0]}
-	result "$first" "$rc" $(($(date +%s) - start))
+	for first in "${firsts[@]}"; do
+		start=$(date +%s)
+		if ((${#others[@]})); then
+			echo "=== $first (${others[*]} running at the same time; output when done)"
+		else
+			echo "=== $first"
+		fi
+		make -s -C "$top" "$first" 2>&1 | tee "$logdir/$first.log"
+		rc=${PIPESTATUS[0]}
+		result "$first" "$rc" $(($(date +%s) - start))
+	done
 	((${#pids[@]})) && wait "${pids[@]}"
 	for tier in "${others[@]}"; do
 		echo "=== $tier"
@@ -77,6 +94,14 @@ for group in "$@"; do
 		rm -f "$logdir/.$tier.rc"
 		result "$tier" "$rc" "$secs"
 	done
+done
+
+# what failed, so that the end of the output says it (a CI log often
+# shows only its tail)
+for tier in "${failed_tiers[@]}"; do
+	echo "=== failures of $tier (from $logdir/$tier.log)"
+	grep -E '^(not ok|FAIL) |^[a-z0-9.-]+: (no result|the guest passed, but)|problem|error:' \
+		"$logdir/$tier.log" 2>/dev/null | head -n 30
 done
 
 echo "=== summary"

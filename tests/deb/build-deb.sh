@@ -28,16 +28,40 @@ fi
 
 src_ver=$(cat "$top/VERSION")
 ver=${ver:-$src_ver}
+
+# tree_tar: the tree as it is (committed or not), less build products,
+# logs and anything below build/.
+tree_tar() {
+	tar -C "$top" --exclude-vcs --exclude=./build --exclude=./tests/logs \
+		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+		--exclude='.*.cmd' --exclude=Module.symvers --exclude=modules.order \
+		-cf - .
+}
+
+# One build at a time per OUTDIR (make check's lanes may ask for the
+# package twice at once), and none when the tree has not changed since
+# the last build of this version: its .deb is printed again.
+exec 8>"$out/.lock"
+flock 8
+key=$({
+	echo "$ver"
+	tree_tar
+} | sha256sum | cut -d' ' -f1)
+stamp=$out/.built-$ver
+if [[ -f $stamp ]]; then
+	read -r old_key old_deb <"$stamp"
+	if [[ $old_key == "$key" && -f $old_deb ]]; then
+		echo "build-deb: ${old_deb##*/} is up to date (same tree)" >&2
+		printf '%s\n' "$old_deb"
+		exit 0
+	fi
+fi
+rm -f "$stamp"
 work=$out/src-$ver
 rm -rf "$work"
 mkdir -p "$work/imx-tpm-pwm"
 tree=$work/imx-tpm-pwm
-# The tree as it is (committed or not), less build products, logs and
-# anything below build/.
-tar -C "$top" --exclude-vcs --exclude=./build --exclude=./tests/logs \
-	--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
-	--exclude='.*.cmd' --exclude=Module.symvers --exclude=modules.order \
-	-cf - . | tar -C "$tree" -xf -
+tree_tar | tar -C "$tree" -xf -
 
 if [[ $ver != "$src_ver" ]]; then
 	echo "$ver" >"$tree/VERSION"
@@ -76,4 +100,5 @@ if ((lintian_rc)); then
 fi
 # Keep the artefacts of the newest build of each version next to each other.
 cp "${debs[0]}" "${changes[0]}" "${changes[0]%.changes}.buildinfo" "$out/"
+echo "$key $out/${debs[0]##*/}" >"$stamp"
 printf '%s\n' "$out/${debs[0]##*/}"

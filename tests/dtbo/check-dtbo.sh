@@ -15,6 +15,15 @@
 #   - no pad of a new or changed pin group is claimed by another enabled
 #     node (the checker is itself tested on deliberately conflicting
 #     overlays, tests/dtbo/conflict-*.dtso);
+#   - the i.MX pin controller driver's devicetree parsing, replayed on the
+#     base and on every merged tree (tests/dtbo/dtinfo.py pinctrl: flat or
+#     nested layout as the driver decides it, every group of an enabled
+#     consumer registered, the controller's own hog claimable, each pad
+#     held by one device, GPIO hogs included), finds nothing; it too must
+#     reject the conflicting overlays;
+#   - every phandle reference of the usual kinds resolves (dtinfo.py refs);
+#   - dtc 1.6's fdtoverlay (bookworm) gives the same tree as dtc 1.7's
+#     (trixie), up to phandle numbers, with every reference resolved;
 #   - dt-validate against the kernel's own binding of the PWM node (plus the
 #     core schemas of dt-schema) reports nothing (the validator is itself
 #     tested on a broken TPM4 node, tests/dtbo/bad-binding.dtso).
@@ -24,8 +33,8 @@
 #
 # Environment:
 #   CHECK_DTBO_KERNELS="6.12 7.3"  only these kernel series
-#   CHECK_DTBO_FDTOVERLAY=host     apply with the host's fdtoverlay even if
-#                                  it is older than dtc 1.7 (see below)
+#   CHECK_DTBO_FDTOVERLAY=host     apply with the host's fdtoverlay in place
+#                                  of trixie's (see below)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -101,58 +110,103 @@ done
 report "tools"
 ((tools_ok)) || echo "     missing tools: run tests/deps.sh (as root)"
 
-# fdtoverlay of dtc 1.6.1 (bookworm) replaces a target node's phandle with
-# the overlay's own and so breaks the base's references to it (the LED
-# overlay on the EVK); 1.7.2 (trixie) keeps it. When the host's dtc is older
-# than 1.7.2, apply with trixie's, in a chroot.
-chroot_root=
-chroot_tmp=
+# Every overlay is applied twice, with the fdtoverlay of dtc 1.7 (Debian
+# trixie) and that of dtc 1.6 (bookworm), each from its chroot, whatever the
+# host has: boards are set up with both, and U-Boot's fdt apply carries a
+# libfdt of one age or the other. dtc 1.6.1's libfdt replaces a target
+# node's phandle with the overlay's own (when the overlay labels the
+# target) and so breaks the base's references to it; 1.7.2 keeps it. The
+# trees must be the same up to phandle numbers, and every reference must
+# resolve in both. CHECK_DTBO_FDTOVERLAY=host: the host's fdtoverlay in
+# place of trixie's.
+chroot_tmp=()
 cleanup() {
-	[[ -n $chroot_tmp ]] && rm -rf "$chroot_tmp"
+	local d
+	for d in "${chroot_tmp[@]}"; do
+		rm -rf "$d"
+	done
 	return 0
 }
 trap cleanup EXIT
-dtc_ver=$(dtc --version 2>/dev/null | sed -n 's/^Version: DTC //p')
-if [[ ${CHECK_DTBO_FDTOVERLAY:-} != host && -n $dtc_ver ]] &&
-	dpkg --compare-versions "${dtc_ver%%-*}" lt 1.7.2; then
-	chroot_root=$(
+declare -A applier_root applier_tmp applier_name
+for suite in trixie bookworm; do
+	if [[ $suite == trixie && ${CHECK_DTBO_FDTOVERLAY:-} == host ]]; then
+		applier_root[$suite]=
+		applier_name[$suite]="fdtoverlay of dtc $(dtc --version 2>/dev/null | sed -n 's/^Version: DTC //p') (host)"
+		continue
+	fi
+	root=$(
 		set -e
-		deb_chroot trixie device-tree-compiler
+		deb_chroot "$suite" device-tree-compiler
 	)
 	rc=$?
-	check "trixie-chroot-fdtoverlay" test "$rc" -eq 0 -a -x "$chroot_root/usr/bin/fdtoverlay"
+	check "$suite-chroot-fdtoverlay" test "$rc" -eq 0 -a -x "$root/usr/bin/fdtoverlay"
+	applier_root[$suite]=$root
 	if [[ $rc -eq 0 ]]; then
-		chroot_tmp=$(mktemp -d "$chroot_root/tmp/check-dtbo.XXXXXX")
-		applier="fdtoverlay of dtc $(deb_chroot_run "$chroot_root" dtc --version |
-			sed -n 's/^Version: DTC //p') (trixie chroot; the host has $dtc_ver)"
-	else
-		chroot_root=
-		applier="fdtoverlay of dtc $dtc_ver (host)"
+		applier_tmp[$suite]=$(mktemp -d "$root/tmp/check-dtbo.XXXXXX")
+		chroot_tmp+=("${applier_tmp[$suite]}")
+		applier_name[$suite]="fdtoverlay of dtc $(deb_chroot_run "$root" dtc --version |
+			sed -n 's/^Version: DTC //p') ($suite chroot)"
 	fi
-else
-	applier="fdtoverlay of dtc $dtc_ver (host)"
-fi
-report "overlays applied with $applier"
+done
+report "overlays applied with ${applier_name[trixie]:-?}, and compared with ${applier_name[bookworm]:-?}"
 
-# apply OUT BASE DTBO...: merge the overlays into BASE.
-apply() {
-	local out=$1 base=$2 f n=0 in
+# U-Boot (see "U-Boot" below) builds on one core while the matrix runs
+uboot_dir=$logs/u-boot
+mkdir -p "$uboot_dir"
+UBOOT_JOBS=${UBOOT_JOBS:-1} "$top/tests/uboot/u-boot.sh" build \
+	>"$uboot_dir/u-boot.path" 2>"$uboot_dir/build.log" &
+uboot_pid=$!
+
+# apply_with SUITE OUT BASE DTBO...: merge the overlays into BASE with that
+# suite's fdtoverlay.
+apply_with() {
+	local suite=$1 out=$2 base=$3 f n=0 in root tmp
 	local -a args=()
-	shift 2
-	if [[ -z $chroot_root ]]; then
+	shift 3
+	root=${applier_root[$suite]}
+	if [[ -z $root ]]; then
 		fdtoverlay -i "$base" -o "$out" "$@"
 		return
 	fi
-	in=/${chroot_tmp#"$chroot_root"/}
-	rm -f "$chroot_tmp"/*
-	cp "$base" "$chroot_tmp/base.dtb" || return 1
+	tmp=${applier_tmp[$suite]:-}
+	[[ -n $tmp ]] || return 1
+	in=/${tmp#"$root"/}
+	rm -f "$tmp"/*
+	cp "$base" "$tmp/base.dtb" || return 1
 	for f in "$@"; do
-		cp "$f" "$chroot_tmp/$n.dtbo" || return 1
+		cp "$f" "$tmp/$n.dtbo" || return 1
 		args+=("$in/$n.dtbo")
 		n=$((n + 1))
 	done
-	deb_chroot_run "$chroot_root" fdtoverlay -i "$in/base.dtb" -o "$in/out.dtb" "${args[@]}" &&
-		cp "$chroot_tmp/out.dtb" "$out"
+	deb_chroot_run "$root" fdtoverlay -i "$in/base.dtb" -o "$in/out.dtb" "${args[@]}" &&
+		cp "$tmp/out.dtb" "$out"
+}
+
+# apply OUT BASE DTBO...: with dtc 1.7's fdtoverlay
+apply() {
+	apply_with trixie "$@"
+}
+
+# dtc16_dangles MERGED BASE DTBO...: with dtc 1.6's fdtoverlay a
+# reference dangles (the refs check rejects it)
+dtc16_dangles() {
+	local out=${1%.dtb}.dtc16.dtb o
+	shift
+	apply_with bookworm "$out" "$@" || return 1
+	o=$(dtinfo refs "$out")
+	echo "$o"
+	[[ $o == *"names no node"* ]]
+}
+
+# dtc16_same MERGED BASE DTBO...: dtc 1.6's fdtoverlay gives the same tree
+# as MERGED (up to phandle numbers), with every reference resolved
+dtc16_same() {
+	local merged=$1 out=${1%.dtb}.dtc16.dtb
+	shift
+	apply_with bookworm "$out" "$@" || return 1
+	dtinfo refs "$out" || return 1
+	dtinfo same "$merged" "$out"
 }
 
 # ------------------------------------------------------------- overlays
@@ -184,30 +238,44 @@ tov() {
 
 # ------------------------------------------------------ expected values
 
-# The TPM4 group of the board overlays: channels 0..5 on PTF1..PTF6, mux 6,
-# input select 0x280 + 4 * channel, pull-down; written out here as numbers,
-# independently of dts-overlays/imx7ulp-tpm4-pads.h.
-ptf_group=/bus@40800000/pinctrl@40ac0000/tpm4-ptf1-ptf6-grp
-ptf_pins="$ptf_group 0x184 0x280 0x6 0x3 0x2
-$ptf_group 0x188 0x284 0x6 0x3 0x2
-$ptf_group 0x18c 0x288 0x6 0x3 0x2
-$ptf_group 0x190 0x28c 0x6 0x2 0x2
-$ptf_group 0x194 0x290 0x6 0x2 0x2
-$ptf_group 0x198 0x294 0x6 0x2 0x2"
+# The TPM4 groups of the board overlays: channel N on PTF(N+1), mux 6,
+# input select 0x280 + 4 * N (value 3 for CH0..CH2, 2 for CH3..CH5),
+# pull-down; written out here as numbers, independently of
+# dts-overlays/imx7ulp-tpm4-pads.h. ptf_pins GROUP FIRST_CHANNEL
+ptf_pins() {
+	local ch sel
+	for ch in 0 1 2 3 4 5; do
+		((ch < $2)) && continue
+		sel=3
+		((ch >= 3)) && sel=2
+		printf '%s 0x%x 0x%x 0x6 0x%x 0x2\n' "$1" $((0x184 + 4 * ch)) $((0x280 + 4 * ch)) "$sel"
+	done
+}
+IOMUXC1=/bus@40800000/pinctrl@40ac0000
 
 # Cases per board: "name|overlays in order|expected TPM4 pins (base: as in
 # the base DTB)|extra checks".
+# Expected pins: "base", or "GROUP-NAME:FIRST-CHANNEL" under the IOMUXC1
+# (or under its function node, "FUNCTION/GROUP-NAME:FIRST-CHANNEL").
 cases() {
 	case $1 in
 	evk)
 		echo "tpm4|imx7ulp-tpm4|base|backlight"
-		echo "pwm|imx7ulp-evk-tpm4-pwm|ptf|backlight"
-		echo "pwm+led|imx7ulp-evk-tpm4-pwm imx7ulp-tpm4-ch3-led|ptf|backlight led"
+		echo "pwm|imx7ulp-evk-tpm4-pwm|tpm4-ptf2-ptf6-grp:1|backlight"
+		echo "pwm+led|imx7ulp-evk-tpm4-pwm imx7ulp-tpm4-ch3-led-with-backlight|tpm4-ptf2-ptf6-grp:1|backlight led"
 		;;
 	com)
 		echo "tpm4|imx7ulp-tpm4|base|"
-		echo "pwm|imx7ulp-com-tpm4-pwm|ptf|"
-		echo "pwm+led|imx7ulp-com-tpm4-pwm imx7ulp-tpm4-ch3-led|ptf|led"
+		echo "pwm|imx7ulp-com-tpm4-pwm|tpm4-ptf1-ptf6-grp:0|"
+		echo "pwm+led|imx7ulp-com-tpm4-pwm imx7ulp-tpm4-ch3-led|tpm4-ptf1-ptf6-grp:0|led"
+		;;
+	nxp-evk)
+		echo "pwm|imx7ulp-evk-tpm4-pwm|tpm4-ptf2-ptf6-grp:1|backlight"
+		echo "pwm+led|imx7ulp-evk-tpm4-pwm imx7ulp-tpm4-ch3-led-with-backlight|tpm4-ptf2-ptf6-grp:1|backlight led"
+		;;
+	ea-ucom-kit)
+		echo "pwm|imx7ulpea-ucom-kit-tpm4-pwm|imx7ulpea-ucom-kit/tpm4-ptf1-ptf6-grp:0|backlight-starts"
+		echo "pwm+led|imx7ulpea-ucom-kit-tpm4-pwm imx7ulp-tpm4-ch3-led-with-backlight|imx7ulpea-ucom-kit/tpm4-ptf1-ptf6-grp:0|backlight-starts led"
 		;;
 	esac
 }
@@ -246,7 +314,7 @@ pins_expected() {
 		want=$(dtinfo pins "$base" "$TPM4") || return 1
 		same "$(prop "$base" "$TPM4" pinctrl-names)" "$(prop "$merged" "$TPM4" pinctrl-names)" || return 1
 	else
-		want=$ptf_pins
+		want=$(ptf_pins "$IOMUXC1/${want%:*}" "${want##*:}")
 		same "default" "$(fdtget "$merged" "$TPM4" pinctrl-names 2>&1)" || return 1
 	fi
 	same "$want" "$got"
@@ -265,6 +333,25 @@ backlight_kept() {
 	}
 	dtinfo pins "$merged" "$TPM4" | awk '{ $1 = ""; print }' | grep -qxF -- "$bpin" || {
 		echo "PTF2 entry '$bpin' of the base is not in the merged TPM4 group"
+		return 1
+	}
+}
+
+# A backlight on TPM4 channel 1 at 50 us that the base had while TPM4 was
+# disabled (Embedded Artists' uCOM kit) is live once TPM4 is enabled: the
+# overlay's comment and dts-overlays/README.md say so.
+backlight_starts() {
+	local base=$1 merged=$2 ov=$3
+	same "disabled" "$(fdtget "$base" "$TPM4" status 2>&1)" || return 1
+	same "$TPM4 1 50000 0" "$(dtinfo ref "$merged" /backlight pwms)" || return 1
+	same "okay" "$(fdtget "$merged" /backlight status 2>&1)" || return 1
+	same "okay" "$(fdtget "$merged" "$TPM4" status 2>&1)" || return 1
+	grep -q "backlight" "$top/dts-overlays/$ov.dtso" || {
+		echo "dts-overlays/$ov.dtso does not mention the backlight"
+		return 1
+	}
+	grep -q "$ov.*backlight\|backlight.*$ov" "$top/dts-overlays/README.md" || {
+		echo "dts-overlays/README.md has no line with $ov and the backlight"
 		return 1
 	}
 }
@@ -307,6 +394,128 @@ conflict_found() {
 	[[ $rc -eq 1 && $out == *"also claimed by"* ]]
 }
 
+# pinctrl_rejects DTB [WHAT]: the replay of the i.MX pin controller
+# driver (dtinfo.py pinctrl) finds a pad claimed twice (WHAT "pad", the
+# default) or groups its layout does not register ("layout")
+pinctrl_rejects() {
+	local out rc
+	out=$(dtinfo pinctrl "$1")
+	rc=$?
+	echo "$out"
+	((rc == 1)) || return 1
+	case ${2:-pad} in
+	pad) [[ $out == *"pad "*" claimed by "* ]] ;;
+	layout) [[ $out == *" is not registered ("*" layout)"* && $out == *"unable to find group"* ]] ;;
+	esac
+}
+
+# refused OUT BASE DTBO: fdtoverlay (dtc 1.7) refuses the overlay, with
+# libfdt's FDT_ERR_NOTFOUND
+refused() {
+	local out
+	if out=$(apply "$@" 2>&1); then
+		echo "applied: $out"
+		return 1
+	fi
+	echo "$out"
+	[[ $out == *FDT_ERR_NOTFOUND* ]]
+}
+
+# ------------------------------------------------------------- U-Boot
+
+# The same merges done by U-Boot itself: Debian's u-boot source (trixie)
+# built for QEMU's virt board with CONFIG_OF_LIBFDT_OVERLAY
+# (tests/uboot/u-boot.sh), driven at its prompt with fdt addr, fdt resize
+# and fdt apply for each case (tests/uboot/fdt-apply.py). U-Boot 2025.01
+# carries a libfdt that, like dtc 1.6.1's, gives an overlay-labelled target
+# the overlay's phandle: what the dtc 1.6 lane shows, U-Boot must show too.
+declare -A uboot_expect uboot_merged
+uboot_names=()
+: >"$uboot_dir/cases"
+
+# uboot_case MERGED EXPECT BASE DTBO...: have U-Boot merge DTBOs into BASE
+# too; EXPECT: ok (the same tree as MERGED, up to phandle numbers, every
+# reference resolved), dangles (applied, a reference names no node) or
+# refused (fdt apply fails with FDT_ERR_NOTFOUND).
+uboot_case() {
+	local merged=$1 expect=$2 base=$3 name ovs
+	shift 3
+	name=${merged#"$logs"/}
+	name=${name%.dtb}
+	name=${name//\//_}
+	ovs=$(
+		IFS=,
+		echo "$*"
+	)
+	echo "$name $base $ovs" >>"$uboot_dir/cases"
+	uboot_names+=("$name")
+	uboot_expect[$name]=$expect
+	uboot_merged[$name]=$merged
+}
+
+# uboot_result NAME: U-Boot's result line for the case
+uboot_result() {
+	awk -v n="$1" '$1 == n' "$uboot_dir/results" 2>/dev/null
+}
+
+uboot_same() {
+	local got=$uboot_dir/$1.dtb
+	dtinfo refs "$got" || return 1
+	dtinfo same "${uboot_merged[$1]}" "$got"
+}
+
+uboot_dangles() {
+	local o
+	o=$(dtinfo refs "$uboot_dir/$1.dtb")
+	echo "$o"
+	[[ $o == *"names no node"* ]]
+}
+
+# uboot_refused NAME RESULT: fdt apply failed, with libfdt's NOTFOUND
+uboot_refused() {
+	echo "$2"
+	[[ $2 == "$1 failed: failed on fdt_overlay_apply(): FDT_ERR_NOTFOUND"* ]]
+}
+
+uboot_apply() {
+	local ub name r n_ok=0 n_dangle=0 n_refused=0
+	wait "$uboot_pid"
+	check "u-boot-build" test $? -eq 0
+	ub=$(cat "$uboot_dir/u-boot.path")
+	check "u-boot-bin" test -s "$ub/u-boot.bin"
+	check "u-boot-overlay-support" grep -qx CONFIG_OF_LIBFDT_OVERLAY=y "$ub/.config"
+	[[ -s $ub/info ]] && sed 's/^/     /' "$ub/info"
+	check "u-boot-session" "$PY" "$top/tests/uboot/fdt-apply.py" \
+		"$ub/u-boot.bin" "$uboot_dir/cases" "$uboot_dir" "$TPM4"
+	check "every-case-run" same "${#uboot_names[@]}" "$(wc -l <"$uboot_dir/results" 2>/dev/null)"
+	report "U-Boot: ${#uboot_names[@]} cases at the prompt of $(sed -n 's/^VERSION=//p' "$ub/info" 2>/dev/null)"
+	for name in "${uboot_names[@]}"; do
+		r=$(uboot_result "$name")
+		case ${uboot_expect[$name]} in
+		ok)
+			check "applied" same "$name ok" "$r"
+			check "same-as-fdtoverlay" uboot_same "$name"
+			n_ok=$((n_ok + 1))
+			;;
+		dangles)
+			check "applied" same "$name ok" "$r"
+			check "reference-dangles" uboot_dangles "$name"
+			n_dangle=$((n_dangle + 1))
+			;;
+		refused)
+			check "refused" uboot_refused "$name" "$r"
+			n_refused=$((n_refused + 1))
+			;;
+		esac
+		report "U-Boot fdt apply: $name (${uboot_expect[$name]})"
+	done
+	# the loop checked every case the matrix handed over
+	check "case-count" same "${#uboot_names[@]}" "$((n_ok + n_dangle + n_refused))"
+	report "U-Boot: $n_ok merges equal to fdtoverlay's, $n_dangle with a dangling reference (as dtc 1.6), $n_refused refused"
+	# one case as it looked on U-Boot's console
+	sed 's/^/     | /' "$uboot_dir/example.txt" 2>/dev/null
+}
+
 # ------------------------------------------------------------- sources
 
 # linux_source SUITE SERIES MEMBER...: the tree of the newest
@@ -324,6 +533,58 @@ linux_source() {
 	deb_with_lock "src-${name}_$ver" deb_linux_source_locked \
 		"$suite" "$name" "$ver" "$dir" "$@"
 	printf '%s\n' "$dir"
+}
+
+# check_cases KEY BASE PREFIX TAG: apply each case of KEY (cases) to BASE
+# and check the merged tree (PREFIX-NAME.dtb).
+check_cases() {
+	local key=$1 base=$2 prefix=$3 tag=$4 cname overlays want extra merged o
+	local -a dtbos
+	while IFS='|' read -r cname overlays want extra; do
+		merged=$prefix-$cname.dtb
+		dtbos=()
+		for o in $overlays; do
+			dtbos+=("$(ov "$o")")
+		done
+		check "applies" apply "$merged" "$base" "${dtbos[@]}"
+		if [[ ! -s $merged ]]; then
+			report "$tag + ${overlays// / + }"
+			continue
+		fi
+		check "status" same okay "$(fdtget "$merged" "$TPM4" status 2>&1)"
+		check "pwm-cells" same 3 "$(fdtget "$merged" "$TPM4" '#pwm-cells' 2>&1)"
+		check "pins" pins_expected "$base" "$merged" "$want"
+		check "clocks" clocks_same "$base" "$merged"
+		check "tpm5" tpm5_same "$base" "$merged"
+		check "phandles" dtinfo phandles "$base" "$merged"
+		check "symbols" dtinfo symbols "$base" "$merged"
+		check "pads" dtinfo conflicts "$base" "$merged"
+		check "pinctrl" dtinfo pinctrl "$merged"
+		check "refs" dtinfo refs "$merged"
+		check "dtc-1.6" dtc16_same "$merged" "$base" "${dtbos[@]}"
+		[[ " $extra " == *" backlight "* ]] && check "backlight" backlight_kept "$base" "$merged"
+		[[ $extra == *backlight-starts* ]] &&
+			check "backlight-starts" backlight_starts "$base" "$merged" "${overlays%% *}"
+		[[ $extra == *led* ]] && check "led" led_ok "$merged"
+		check "schema" schema_clean "$schema" "$merged"
+		report "$tag + ${overlays// / + }"
+		uboot_case "$merged" ok "$base" "${dtbos[@]}"
+	done < <(cases "$key")
+}
+
+# shape_base OUT DIR BOARD SHAPE [FUNC=GROUPS...]: the board's DTB with
+# tests/dtbo/shape-SHAPE.dtsi included after it (cpp, dtc in DIR), its
+# pin groups then moved into function nodes (dtinfo.py nest) if asked.
+shape_base() {
+	local out=$1 dir=$2 board=$3 shape=$4
+	shift 4
+	printf '#include "imx7ulp-%s.dts"\n#include "shape-%s.dtsi"\n' "$board" "$shape" \
+		>"$dir/$shape.wrap.dts"
+	cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp \
+		-I "$src/$dts" -I "$src/include" -I "$top/tests/dtbo" \
+		-o "$dir/$shape.dts" "$dir/$shape.wrap.dts" || return 1
+	dtc -q -I dts -O dtb -o "$out" "$dir/$shape.dts" || return 1
+	(($# == 0)) || dtinfo nest "$out" "$out" "$@"
 }
 
 # ---------------------------------------------------------- the matrix
@@ -388,33 +649,11 @@ for kv in "${KERNELS[@]}"; do
 				check "no-__symbols__" no_symbols "$base"
 			fi
 			check "base-schema-clean" schema_clean "$schema" "$base"
+			check "base-pinctrl" dtinfo pinctrl "$base"
 			report "$tag: base DTB"
 			[[ -s $base ]] || continue
 
-			while IFS='|' read -r cname overlays want extra; do
-				merged=$k/$board$sfx-$cname.dtb
-				dtbos=()
-				for o in $overlays; do
-					dtbos+=("$(ov "$o")")
-				done
-				check "applies" apply "$merged" "$base" "${dtbos[@]}"
-				if [[ ! -s $merged ]]; then
-					report "$tag + ${overlays// / + }"
-					continue
-				fi
-				check "status" same okay "$(fdtget "$merged" "$TPM4" status 2>&1)"
-				check "pwm-cells" same 3 "$(fdtget "$merged" "$TPM4" '#pwm-cells' 2>&1)"
-				check "pins" pins_expected "$base" "$merged" "$want"
-				check "clocks" clocks_same "$base" "$merged"
-				check "tpm5" tpm5_same "$base" "$merged"
-				check "phandles" dtinfo phandles "$base" "$merged"
-				check "symbols" dtinfo symbols "$base" "$merged"
-				check "pads" dtinfo conflicts "$base" "$merged"
-				[[ $extra == *backlight* ]] && check "backlight" backlight_kept "$base" "$merged"
-				[[ $extra == *led* ]] && check "led" led_ok "$merged"
-				check "schema" schema_clean "$schema" "$merged"
-				report "$tag + ${overlays// / + }"
-			done < <(cases "$board")
+			check_cases "$board" "$base" "$k/$board$sfx" "$tag"
 
 			# The checkers must be able to fail.
 			case $board in
@@ -424,13 +663,62 @@ for kv in "${KERNELS[@]}"; do
 			merged=$k/$board$sfx-$bad.dtb
 			check "applies" apply "$merged" "$base" "$(tov "$bad")"
 			check "pads-rejected" conflict_found "$base" "$merged"
+			check "pinctrl-rejects" pinctrl_rejects "$merged"
+			# the LED overlay without the backlight's re-pointing, on
+			# a base whose backlight refers to TPM4: dtc 1.6 leaves
+			# the backlight pointing nowhere, and the check says so
+			if [[ $board == evk ]]; then
+				merged=$k/$board$sfx-led-plain.dtb
+				check "applies" apply "$merged" "$base" \
+					"$(ov imx7ulp-evk-tpm4-pwm)" "$(ov imx7ulp-tpm4-ch3-led)"
+				check "dtc-1.6-dangles" dtc16_dangles "$merged" "$base" \
+					"$(ov imx7ulp-evk-tpm4-pwm)" "$(ov imx7ulp-tpm4-ch3-led)"
+				uboot_case "$merged" dangles "$base" \
+					"$(ov imx7ulp-evk-tpm4-pwm)" "$(ov imx7ulp-tpm4-ch3-led)"
+				bad+=", imx7ulp-tpm4-ch3-led"
+			fi
+			merged=$k/$board$sfx-missing-target.dtb
+			check "missing-target-refused" refused "$merged" "$base" "$(tov missing-target)"
+			uboot_case "$merged" refused "$base" "$(tov missing-target)"
+			bad+=", missing-target"
 			merged=$k/$board$sfx-bad-binding.dtb
 			check "applies" apply "$merged" "$base" "$(tov bad-binding)"
 			check "schema-rejects" schema_rejects "$schema" "$merged"
 			report "$tag: negative tests ($bad, bad-binding)"
 		done
+
+		# The vendor shape of this board, without __symbols__
+		case $board in
+		evk)
+			shape=nxp-evk
+			nest=()
+			bad=$(tov conflict-nxp-evk-ptf1)
+			why=pad
+			;;
+		com)
+			shape=ea-ucom-kit
+			nest=("imx7ulpea-ucom=usdhc0grp,hoggrp-1"
+				"imx7ulpea-ucom-kit=lpuart4grp,otg1idgrp")
+			bad=$(ov imx7ulp-com-tpm4-pwm)
+			why=layout
+			;;
+		esac
+		tag="$series $board, vendor shape $shape"
+		base=$k/$shape.dtb
+		check "shape" shape_base "$base" "$k" "$board" "$shape" "${nest[@]}"
+		check "base-pinctrl" dtinfo pinctrl "$base"
+		check "base-schema-clean" schema_clean "$schema" "$base"
+		report "$tag: base DTB (tests/dtbo/shape-$shape.dtsi)"
+		[[ -s $base ]] || continue
+		check_cases "$shape" "$base" "$k/$shape" "$tag"
+		merged=$k/$shape-rejected.dtb
+		check "applies" apply "$merged" "$base" "$bad"
+		check "pinctrl-rejects" pinctrl_rejects "$merged" "$why"
+		report "$tag: negative test (${bad##*/})"
 	done
 done
+
+uboot_apply
 
 if ((skipped)); then
 	echo "check-dtbo: $passed passed, $failed failed, $skipped skipped"

@@ -126,6 +126,8 @@ deb_apt_dir() {
 deb_write_apt_conf() {
 	local d=$1 arch=$2 suite=$3 valid=true
 	[[ " $DEB_NO_VALID_UNTIL " == *" $suite "* ]] && valid=false
+	# "source": a directory for the Sources indices (deb-src lines)
+	[[ $arch == source ]] && arch=amd64
 	mkdir -p "$d/empty.d" "$d/lists/partial" "$d/cache/archives/partial"
 	# An empty dpkg status; written once, as a newer one would make apt
 	# rebuild its binary cache on every call.
@@ -160,6 +162,8 @@ EOF
 # Body of deb_apt_update, run under the (suite, arch) lock.
 deb_apt_update_locked() {
 	local suite=$1 arch=$2 d ttl uri psuite kind old lines=() absent=() stale=0
+	local type=deb
+	[[ $arch == source ]] && type="deb-src"
 	d=$(deb_apt_dir "$suite" "$arch")
 	ttl=${IMX_TPM_PWM_INDEX_TTL:-86400}
 	mkdir -p "$d"
@@ -176,7 +180,7 @@ deb_apt_update_locked() {
 	deb_log "index $suite $arch"
 	old=$(cat "$d/sources.list" 2>/dev/null || true)
 	while read -r uri psuite kind; do
-		printf 'deb [signed-by=%s] %s %s main\n' "$DEB_KEYRING" "$uri" "$psuite" \
+		printf '%s [signed-by=%s] %s %s main\n' "$type" "$DEB_KEYRING" "$uri" "$psuite" \
 			>"$d/sources-$psuite.list"
 		# One apt-get update per pocket, each with its own sources file into
 		# the shared lists directory (List-Cleanup is off): a broken pocket
@@ -341,6 +345,85 @@ deb_download_locked() {
 	rm -rf "$tmp"
 }
 
+# deb_source SUITE NAME: download the newest source package NAME of SUITE
+# (apt-get source checks the signed index's hashes) and unpack it with
+# dpkg-source -x, Debian's patches applied, once; print the tree's path,
+# $cache/src/NAME_VERSION/tree. The Sources indices live in the private apt
+# directory SUITE-source (deb_apt_update SUITE source).
+deb_source() {
+	local suite=$1 name=$2 ver dir
+	deb_apt_update "$suite" source || deb_die "no $suite Sources index"
+	ver=$(deb_apt "$suite" source apt-cache showsrc --only-source "$name" 2>/dev/null |
+		awk '/^Version: /{ print $2 }' | sort -V | tail -n 1)
+	[[ -n $ver ]] || deb_die "no source package $name in $suite"
+	dir=$(deb_cache_dir)/src/${name}_$ver
+	if [[ ! -e $dir/ok ]]; then
+		deb_with_lock "src-${name}_$ver" deb_source_locked "$suite" "$name" "$ver" "$dir" ||
+			deb_die "cannot fetch and unpack the source of $name $ver ($suite)"
+	fi
+	printf '%s/tree\n' "$dir"
+}
+
+deb_source_locked() {
+	local suite=$1 name=$2 ver=$3 dir=$4 uri file size hash dsc='' orig='' dtar='' p
+	[[ -e $dir/ok ]] && return 0
+	rm -rf "$dir"
+	mkdir -p "$dir/dl"
+	deb_log "download the source of $name $ver ($suite)"
+	deb_apt "$suite" source apt-get source -q --print-uris "$name=$ver" 2>/dev/null |
+		grep "^'" >"$dir/uris" || return 1
+	# One file at a time, each checked against the SHA256 of the signed
+	# Sources index. This mirror may lack a file the others have (seen: no
+	# .dsc for u-boot 2025.01-3+deb13u1); a missing .dsc is tolerated, as
+	# the tarballs alone make the tree.
+	while read -r uri file size hash; do
+		uri=${uri//\'/}
+		if ! deb_retry "$DEB_RETRIES" curl -sfL -o "$dir/dl/$file" "$uri"; then
+			[[ $file == *.dsc ]] && { deb_log "note: $file not on the mirror; unpacking the tarballs"; continue; }
+			deb_log "error: cannot download $uri"
+			return 1
+		fi
+		[[ $(stat -c %s "$dir/dl/$file") == "$size" && $hash == SHA256:* &&
+			$(sha256sum "$dir/dl/$file" | cut -d' ' -f1) == "${hash#SHA256:}" ]] || {
+			deb_log "error: $file does not match the Sources index (size $size, $hash)"
+			return 1
+		}
+		case $file in
+		*.dsc) dsc=$dir/dl/$file ;;
+		*.orig.tar.*[!c]) orig=$dir/dl/$file ;;
+		*.debian.tar.*) dtar=$dir/dl/$file ;;
+		esac
+	done <"$dir/uris"
+	if [[ -n $dsc ]]; then
+		deb_log "unpack ${dsc##*/} (dpkg-source -x)"
+		dpkg-source --no-check -x "$dsc" "$dir/tree" >"$dir/unpack.log" 2>&1 || {
+			sed 's/^/  /' "$dir/unpack.log" >&2
+			return 1
+		}
+	else
+		# What dpkg-source -x does for format 3.0 (quilt): the upstream
+		# tarball, debian/ over it, then debian/patches/series in order.
+		[[ -n $orig && -n $dtar ]] || { deb_log "error: no .orig and .debian tarballs"; return 1; }
+		deb_log "unpack ${orig##*/} and ${dtar##*/}, apply debian/patches"
+		mkdir -p "$dir/tree"
+		{
+			tar -x -C "$dir/tree" --strip-components=1 -f "$orig" &&
+				tar -x -C "$dir/tree" -f "$dtar" &&
+				if [[ -s $dir/tree/debian/patches/series ]]; then
+					sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$dir/tree/debian/patches/series" |
+						while read -r p _; do
+							patch -d "$dir/tree" -p1 -s -N -i "debian/patches/$p" || exit 1
+						done
+				fi
+		} >"$dir/unpack.log" 2>&1 || {
+			sed 's/^/  /' "$dir/unpack.log" >&2
+			return 1
+		}
+	fi
+	rm -rf "$dir/dl"
+	touch "$dir/ok"
+}
+
 # deb_extract DEB DEST [MEMBER...]: unpack a .deb's files (or only the given
 # members, named as in the archive, e.g. ./usr/bin/qemu-arm-static) into DEST.
 # Like dpkg-deb -x, but existing symlinks to directories are kept: unpacking
@@ -363,6 +446,30 @@ deb_chroot_run() {
 		DEBIAN_FRONTEND=noninteractive \
 		unshare --mount --propagation private --pid --fork --mount-proc="$root/proc" \
 		chroot "$root" "$@"
+}
+
+# deb_chroot_run_with ROOT DIR... -- CMD...: CMD in the chroot as
+# deb_chroot_run does, with each host DIR bind-mounted at its own path
+# inside (created there if missing); the mounts go with the namespace.
+deb_chroot_run_with() {
+	local root=$1 d
+	local -a dirs=()
+	shift
+	while [[ $1 != -- ]]; do
+		dirs+=("$1")
+		shift
+	done
+	shift
+	for d in "${dirs[@]}"; do
+		mkdir -p "$root$d"
+	done
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C \
+		unshare --mount --propagation private --pid --fork --mount-proc="$root/proc" \
+		/bin/sh -c 'root=$1; shift
+			while [ "$1" != -- ]; do mount --bind "$1" "$root$1" || exit 1; shift; done
+			shift; exec chroot "$root" "$@"' \
+		sh "$root" "${dirs[@]}" -- "$@"
 }
 
 # deb_chroot SUITE PKG...: print the path of a minbase chroot of SUITE (amd64,

@@ -182,6 +182,14 @@ struct tpm_core {
 	u32 param;
 	bool param_raw;
 	bool fault_no_latch;
+	/*
+	 * Wraps at which a buffered CnV waits on, still buffered: a write
+	 * that reached the counter just too late for a wrap (the time it
+	 * takes to cross clock domains), which software sees as taken one
+	 * period later.
+	 */
+	u32 fault_skip_latch;
+	bool latch_skipped;
 	/* strictness, see tpm_core_set_strict() */
 	bool cmod_ack;
 	bool write_latency;
@@ -459,6 +467,16 @@ static inline void tpm_latch(struct tpm_core *c)
 	if (c->fault_no_latch)
 		return;
 
+	if (c->fault_skip_latch) {
+		for (i = 0; i < c->nch; i++) {
+			if (c->ch[i].cnv_pending) {
+				c->fault_skip_latch--;
+				c->latch_skipped = true;
+				return;
+			}
+		}
+	}
+
 	if (c->mod_pending) {
 		c->mod = c->mod_buf;
 		c->mod_pending = false;
@@ -493,6 +511,13 @@ static inline void tpm_advance_counting(struct tpm_core *c, u64 cycles)
 	tpm_latch(c);
 	c->pos = 0;
 	tpm_period_reset(c, 0);
+
+	/* a latch skipped at this wrap happens at the next one */
+	if (c->latch_skipped) {
+		c->latch_skipped = false;
+		tpm_advance_counting(c, cycles);
+		return;
+	}
 
 	/* whole periods with the latched values, all alike */
 	period = ((u64)c->mod + 1) << tpm_ps(c);

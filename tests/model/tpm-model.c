@@ -17,6 +17,7 @@
 #include <linux/clk-provider.h>
 #include <linux/clkdev.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -121,6 +122,15 @@ struct tpm_model {
 	raw_spinlock_t lock;
 	struct tpm_core core;
 	bool fault_io;
+	/*
+	 * debugfs fault_held_up_us: the next buffered CnV waits one wrap
+	 * longer (core.fault_skip_latch), and the first read of it after that
+	 * wrap, which still finds it buffered, holds the reader up this long,
+	 * as if its CPU were taken away right after it saw "not yet". Cleared
+	 * then; held_up counts the times it happened.
+	 */
+	u32 held_up_us;
+	u64 held_up;
 	/* power-loss resets done (suspend_resets, debugfs suspend_reset) */
 	u64 resets;
 	struct tpm_run *runs;
@@ -173,6 +183,28 @@ static void tpm_model_io_done(struct tpm_model *m, u64 t0)
 }
 
 /*
+ * fault_held_up_us: on a read of a CnV still buffered after its skipped
+ * wrap, return how long to hold the reader up (and disarm); 0 otherwise.
+ * Called with m->lock held.
+ */
+static u32 tpm_model_held_up(struct tpm_model *m, unsigned int reg)
+{
+	unsigned int n;
+	u32 us;
+
+	if (!m->held_up_us || m->core.fault_skip_latch || reg < TPM_CNSC(0))
+		return 0;
+	n = (reg - TPM_CNSC(0)) / TPM_CH_STRIDE;
+	if (n >= m->core.nch || reg != TPM_CNV(n) || !m->core.ch[n].cnv_pending)
+		return 0;
+	us = m->held_up_us;
+	m->held_up_us = 0;
+	m->held_up++;
+
+	return us;
+}
+
+/*
  * regmap callbacks. The PWM driver calls them with interrupts disabled:
  * they must not sleep.
  */
@@ -184,6 +216,8 @@ static int tpm_model_reg_read(void *context, unsigned int reg,
 	unsigned long flags;
 	int ret = 0;
 
+	u32 stall_us = 0;
+
 	raw_spin_lock_irqsave(&m->lock, flags);
 	if (m->fault_io) {
 		ret = -EIO;
@@ -191,9 +225,12 @@ static int tpm_model_reg_read(void *context, unsigned int reg,
 		tpm_model_update(m);
 		*val = tpm_core_read(&m->core, reg);
 		tpm_core_note_read(&m->core, reg);
+		stall_us = tpm_model_held_up(m, reg);
 	}
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 	tpm_model_io_done(m, t0);
+	if (stall_us)
+		mdelay(DIV_ROUND_UP(stall_us, 1000));
 
 	return ret;
 }
@@ -460,6 +497,51 @@ static int tpm_model_no_latch_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(tpm_model_no_latch_fops, tpm_model_no_latch_get,
 			 tpm_model_no_latch_set, "%llu\n");
 
+/* A counter of @m, read under its lock */
+static int tpm_model_count_get(struct tpm_model *m, const u64 *count,
+			       u64 *val)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	*val = *count;
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	return 0;
+}
+
+static int tpm_model_held_up_get(void *data, u64 *val)
+{
+	struct tpm_model *m = data;
+
+	return tpm_model_count_get(m, &m->held_up, val);
+}
+
+/*
+ * Arm: the next buffered CnV waits a wrap longer, and the first reader
+ * that finds it still buffered after that is held up @val us (at most
+ * 1 s); 0 disarms.
+ */
+static int tpm_model_held_up_set(void *data, u64 val)
+{
+	struct tpm_model *m = data;
+	unsigned long flags;
+
+	if (val > USEC_PER_SEC)
+		return -EINVAL;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	tpm_model_update(m);
+	m->held_up_us = val;
+	m->core.fault_skip_latch = val ? 1 : 0;
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(tpm_model_held_up_fops, tpm_model_held_up_get,
+			 tpm_model_held_up_set, "%llu\n");
+
 /* Power loss: every register to its reset value */
 static void tpm_model_reset(struct tpm_model *m)
 {
@@ -475,13 +557,8 @@ static void tpm_model_reset(struct tpm_model *m)
 static int tpm_model_suspend_reset_get(void *data, u64 *val)
 {
 	struct tpm_model *m = data;
-	unsigned long flags;
 
-	raw_spin_lock_irqsave(&m->lock, flags);
-	*val = m->resets;
-	raw_spin_unlock_irqrestore(&m->lock, flags);
-
-	return 0;
+	return tpm_model_count_get(m, &m->resets, val);
 }
 
 static int tpm_model_suspend_reset_set(void *data, u64 val)
@@ -526,6 +603,8 @@ static void tpm_model_debugfs_init(struct tpm_model *m)
 				   &tpm_model_fault_io_fops);
 	debugfs_create_file_unsafe("suspend_reset", 0644, m->debugfs, m,
 				   &tpm_model_suspend_reset_fops);
+	debugfs_create_file_unsafe("fault_held_up_us", 0644, m->debugfs, m,
+				   &tpm_model_held_up_fops);
 }
 
 /*

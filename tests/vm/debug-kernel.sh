@@ -52,7 +52,7 @@ SERIES=${DEBUG_KERNEL_SERIES:-7.3}
 FRAGMENTS=("$here/debug-kernel.config" "$here/debug-kernel-$SERIES.config")
 JOBS=${DEBUG_KERNEL_JOBS:-2}
 CHROOT_SUITE=trixie
-CHROOT_PKGS=(gcc make flex bison bc libelf-dev libssl-dev cpio kmod)
+CHROOT_PKGS=(gcc make flex bison bc libelf-dev libssl-dev cpio kmod xz-utils)
 
 dk_die() {
 	printf 'debug-kernel: error: %s\n' "$*" >&2
@@ -95,18 +95,9 @@ dk_cached() {
 # mount and PID namespaces, as deb_chroot_run: nothing stays mounted.
 DK_BINDS=()
 dk_run() {
-	local root=$1 d
+	local root=$1
 	shift
-	for d in "$DK_ROOT" "${DK_BINDS[@]}"; do
-		mkdir -p "$root$d"
-	done
-	# shellcheck disable=SC2016 # expanded by the inner sh
-	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C \
-		unshare --mount --propagation private --pid --fork --mount-proc="$root/proc" \
-		/bin/sh -c 'root=$1; shift
-			while [ "$1" != -- ]; do mount --bind "$1" "$root$1" || exit 1; shift; done
-			shift; exec chroot "$root" "$@"' \
-		sh "$root" "$DK_ROOT" "${DK_BINDS[@]}" -- "$@"
+	deb_chroot_run_with "$root" "$DK_ROOT" "${DK_BINDS[@]}" -- "$@"
 }
 
 # make in the build tree, inside the chroot.

@@ -236,27 +236,38 @@ while [ "$i" -lt "$NPWM" ]; do
 	i=$((i + 1))
 done
 # the longest interrupts-off sections while they run, where the kernel has
-# the irqsoff tracer (the debug kernels): sampled every 0.2 s and put down
+# the irqsoff tracer (the debug kernels): sampled every 0.1 s and put down
 # to the driver or the rest (tests/vm/guest-irqsoff.sh); reported, not
 # checked (a guest timed by the host's clock, whose scheduling stretches
-# sections; tests/vm/irqsoff-guest.sh checks them by instruction count)
+# sections; tests/vm/irqsoff-guest.sh checks them by instruction count).
+# The sampler runs as SCHED_FIFO (/vm/extra/fifo, tests/vm/fifo.c) so that
+# the writers, which keep the one CPU busy, cannot starve it.
 IRQSOFF=0
 irqsoff_start && IRQSOFF=1
 end=$(($(cut -d. -f1 /proc/uptime) + SECS))
+if [ "$IRQSOFF" = 1 ]; then
+	(
+		while read -r up _ </proc/uptime && [ "${up%.*}" -lt "$end" ]; do
+			sleep 0.1
+			irqsoff_sample
+		done
+		irqsoff_report "irqsoff: writers"
+	) >"$TMP/irqsoff" 2>&1 &
+	sampler=$!
+	if [ -x /vm/extra/fifo ]; then
+		/vm/extra/fifo 60 "$sampler" || diag "irqsoff: the sampler runs as SCHED_OTHER"
+	else
+		diag "irqsoff: no /vm/extra/fifo, the sampler runs as SCHED_OTHER"
+	fi
+fi
 i=0
 while [ "$i" -lt "$WRITERS" ]; do
 	writer "$end" "$i" &
 	i=$((i + 1))
 done
-if [ "$IRQSOFF" = 1 ]; then
-	while read -r up _ </proc/uptime && [ "${up%.*}" -lt "$end" ]; do
-		sleep 0.2
-		irqsoff_sample
-	done
-fi
 wait
 if [ "$IRQSOFF" = 1 ]; then
-	irqsoff_report "irqsoff: writers"
+	cat "$TMP/irqsoff"
 	irqsoff_stop
 else
 	diag "irqsoff: not measured ($IO_WHY)"
