@@ -13,7 +13,7 @@
 #   make check-dtbo      apply them to the i.MX7ULP boards' DTBs and check them
 #   make demo            boot a Debian kernel in QEMU with the TPM model and
 #                        draw the PWM output (tests/vm/vm.sh)
-#   make deb             build the Debian package imx-tpm-pwm-dkms into
+#   make deb             build the Debian package pwm-imx-tpm-dkms into
 #                        build/deb/ (dpkg-buildpackage -b, then lintian)
 #   make check-deb       install, build (DKMS), upgrade, remove and purge it
 #                        in Debian chroots (tests/deb/check-deb.sh)
@@ -92,6 +92,9 @@ DTC_CPP_FLAGS := -nostdinc -undef -D__DTS__ -x assembler-with-cpp -P
 
 dtbo: $(DTBO)
 
+# A failed dtc leaves no half-written overlay behind.
+.DELETE_ON_ERROR:
+
 dts-overlays/%.dtbo: dts-overlays/%.dtso dts-overlays/imx7ulp-tpm4-pads.h
 	$(DT_CPP) $(DTC_CPP_FLAGS) -Idts-overlays -o $@.pre $<
 	$(DTC) -@ -I dts -O dtb -o $@ $@.pre
@@ -151,11 +154,13 @@ check: deps
 demo: deps
 	tests/vm/vm.sh demo
 
-deb: deps
+# Only the package's Build-Depends (and lintian), not the test tools.
+deb:
+	tests/deps.sh deb
 	tests/deb/build-deb.sh build/deb
 
-check-deb: deb
+check-deb: deps deb
 	tests/deb/check-deb.sh build/deb
 
-check-e2e: deb
+check-e2e: deps deb
 	tests/deb/check-e2e.sh build/deb $(CHECK_E2E_SUITES)

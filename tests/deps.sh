@@ -1,6 +1,30 @@
 #!/bin/bash
 # Install the host packages that "make check" needs (Debian, as root).
+# tests/deps.sh deb: only what "make deb" needs: debian/control's
+# Build-Depends (apt-get build-dep), dpkg-dev, fakeroot and lintian.
 set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ "${1:-}" = deb ]; then
+	if dpkg-checkbuilddeps "$top/debian/control" 2>/dev/null &&
+		command -v lintian >/dev/null && command -v fakeroot >/dev/null; then
+		exit 0
+	fi
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: missing build dependencies: run as root, or apt-get build-dep ./ && apt-get install lintian fakeroot" >&2
+		exit 1
+	fi
+	for try in 1 2 3; do
+		if apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends dpkg-dev fakeroot lintian &&
+			DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q "$top"; then
+			exit 0
+		fi
+		echo "deps: apt failed (try $try), retrying" >&2
+		sleep $((try * 10))
+	done
+	exit 1
+fi
 
 pkgs=(make gcc libc6-dev perl shellcheck debootstrap xz-utils
       dpkg-dev debhelper dh-dkms lintian fakeroot

@@ -1,10 +1,13 @@
 #!/bin/bash
 # tests/deb/build-deb.sh OUTDIR [VERSION]
 #
-# Build the Debian package imx-tpm-pwm-dkms with dpkg-buildpackage -us -uc
-# -b from a copy of the source tree (so nothing is written into the tree
+# Build the Debian source package pwm-imx-tpm and the binary package
+# pwm-imx-tpm-dkms with dpkg-buildpackage -us -uc from a copy of the source
+# tree (so nothing is written into the tree
 # and the results land in OUTDIR, not in the tree's parent), then run
-# lintian on the .changes and fail on any error or warning.
+# lintian (pedantic too) on the .changes, source and binary, and fail on
+# any error, warning or pedantic tag that debian/*lintian-overrides does
+# not explain.
 #
 # VERSION (e.g. 0.0.9) builds an older or newer release for upgrade tests:
 # the copy gets it in VERSION, dkms.conf and a new debian/changelog entry.
@@ -59,31 +62,35 @@ fi
 rm -f "$stamp"
 work=$out/src-$ver
 rm -rf "$work"
-mkdir -p "$work/imx-tpm-pwm"
-tree=$work/imx-tpm-pwm
+mkdir -p "$work/pwm-imx-tpm"
+tree=$work/pwm-imx-tpm
 tree_tar | tar -C "$tree" -xf -
 
 if [[ $ver != "$src_ver" ]]; then
 	echo "$ver" >"$tree/VERSION"
 	sed -i -E "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$ver\"/" "$tree/dkms.conf"
 	{
-		printf 'imx-tpm-pwm (%s-1) unstable; urgency=medium\n\n' "$ver"
+		printf 'pwm-imx-tpm (%s-1) unstable; urgency=medium\n\n' "$ver"
 		printf '  * Test build of version %s (tests/deb/build-deb.sh).\n\n' "$ver"
-		printf ' -- imx-tpm-pwm developers <dev@imx-tpm-pwm.invalid>  %s\n\n' "$(date -R)"
+		printf ' -- pwm-imx-tpm developers <dev@imx-tpm-pwm.invalid>  %s\n\n' "$(date -R)"
 		cat "$tree/debian/changelog"
 	} >"$tree/debian/changelog.new"
 	mv "$tree/debian/changelog.new" "$tree/debian/changelog"
 fi
 
 rm -f "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo
-echo "build-deb: dpkg-buildpackage -us -uc -b ($ver, log: $work/build.log)" >&2
-if ! (cd "$tree" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1; then
+# The upstream tarball of the 3.0 (quilt) source package: the tree less
+# debian/.
+tar -C "$work" --exclude=./pwm-imx-tpm/debian --sort=name --owner=0 --group=0 \
+	--mtime=@0 -cJf "$work/pwm-imx-tpm_$ver.orig.tar.xz" ./pwm-imx-tpm
+echo "build-deb: dpkg-buildpackage -us -uc ($ver, source and binary; log: $work/build.log)" >&2
+if ! (cd "$tree" && dpkg-buildpackage -us -uc) >"$work/build.log" 2>&1; then
 	tail -n 30 "$work/build.log" >&2
 	echo "build-deb: dpkg-buildpackage failed" >&2
 	exit 1
 fi
-changes=("$work"/imx-tpm-pwm_*.changes)
-debs=("$work"/imx-tpm-pwm-dkms_*_all.deb)
+changes=("$work"/pwm-imx-tpm_*.changes)
+debs=("$work"/pwm-imx-tpm-dkms_*_all.deb)
 [[ -f ${changes[0]} && -f ${debs[0]} ]] || {
 	echo "build-deb: no .changes or .deb in $work" >&2
 	exit 1
@@ -91,7 +98,7 @@ debs=("$work"/imx-tpm-pwm-dkms_*_all.deb)
 
 echo "build-deb: lintian ${changes[0]##*/}" >&2
 lintian_rc=0
-lintian --fail-on error,warning --info --display-info "${changes[0]}" \
+lintian --fail-on error,warning,pedantic --pedantic --info --display-info "${changes[0]}" \
 	>"$work/lintian.log" 2>&1 || lintian_rc=$?
 sed 's/^/lintian: /' "$work/lintian.log" >&2
 if ((lintian_rc)); then

@@ -5,12 +5,12 @@
 # output on the serial console) in the armhf Debian image that
 # tests/deb/check-e2e.sh builds and boots; then the unit powers the guest
 # off. /var/lib/e2e/phase says which boot this is:
-#   installed  imx-tpm-pwm-dkms is installed (DKMS built the module in the
+#   installed  pwm-imx-tpm-dkms is installed (DKMS built the module in the
 #              chroot): the module was autoloaded by the devicetree node's
 #              modalias from updates/dkms and bound to the node, a member of
 #              "pwm" drives a channel (the udev rule), a non-member cannot,
 #              the packaged selftest passes (-S: static registers); then
-#              "apt-get remove imx-tpm-pwm-dkms" and phase "removed".
+#              "apt-get remove pwm-imx-tpm-dkms" and phase "removed".
 #   removed    after that removal and a reboot: the module is not loaded,
 #              its file is gone, nothing is bound to the node.
 # Prints "e2e: plan N", then "e2e: ok NAME" or "e2e: FAIL NAME" per check,
@@ -22,7 +22,7 @@ state=/var/lib/e2e
 phase=$(cat "$state/phase" 2>/dev/null)
 token=$(cat "$state/token" 2>/dev/null)
 MOD=pwm-imx-tpm
-PKG=imx-tpm-pwm-dkms
+PKG=pwm-imx-tpm-dkms
 k=$(uname -r)
 # t NAME CMD...
 # shellcheck source=e2e-checks.sh source-path=SCRIPTDIR
@@ -108,10 +108,10 @@ installed)
 	st_args=$(cat "$state/selftest-args" 2>/dev/null || echo "-S -q")
 	st0=$(cut -d' ' -f1 /proc/uptime)
 	# shellcheck disable=SC2086 # options, split on purpose
-	/usr/bin/imx-tpm-pwm-selftest $st_args >/tmp/selftest.log 2>&1 || rc=$?
+	/usr/bin/pwm-imx-tpm-selftest $st_args >/tmp/selftest.log 2>&1 || rc=$?
 	grep -E '^# Totals|^not ok' /tmp/selftest.log | sed 's/^/e2e: selftest: /'
 	echo "e2e: selftest: $st0 s to $(cut -d' ' -f1 /proc/uptime) s of uptime"
-	t "/usr/bin/imx-tpm-pwm-selftest $st_args passes (exit $rc)" [ "$rc" = 0 ]
+	t "/usr/bin/pwm-imx-tpm-selftest $st_args passes (exit $rc)" [ "$rc" = 0 ]
 	[ "$rc" = 0 ] || tail -n 30 /tmp/selftest.log
 	rc=0
 	apt-get remove -y -q "$PKG" >/tmp/remove.log 2>&1 || rc=$?

@@ -17,7 +17,7 @@
 #    "versions" lists what it has); built again when missing or when the
 #    archive's linux-image-armmp has moved on (index age: tests/lib/debian.sh).
 # 2. A copy of it; in a chroot there (qemu-user),
-#    "apt-get install ./imx-tpm-pwm-dkms_*.deb": DKMS builds the module
+#    "apt-get install ./pwm-imx-tpm-dkms_*.deb": DKMS builds the module
 #    natively for the image's kernel into /lib/modules/<kver>/updates/dkms.
 #    Two users: "member" (in group pwm) and "other"; the guest check
 #    (tests/deb/check-e2e-guest.sh) as a oneshot systemd unit that writes to
@@ -28,7 +28,7 @@
 #    (make_dtb: QEMU's virt DTB plus a fixed clock and a "fsl,imx7ulp-pwm"
 #    node on a no-map RAM page, PARAM preloaded). First boot: autoload by
 #    modalias from updates/dkms, binding, non-root access, the packaged
-#    selftest -S -q, then "apt-get remove imx-tpm-pwm-dkms" in the guest.
+#    selftest -S -q, then "apt-get remove pwm-imx-tpm-dkms" in the guest.
 #    Second boot: the module is gone (not loaded, no file, nothing bound).
 #
 # Serial logs: tests/logs/e2e/<suite>-boot{1,2}.log. Ends with
@@ -48,7 +48,7 @@ top=$(cd "$here/../.." && pwd)
 . "$here/../lib/debian.sh"
 DEB_LOG_PREFIX=check-e2e
 
-PKG=imx-tpm-pwm-dkms
+PKG=pwm-imx-tpm-dkms
 MOD=pwm-imx-tpm
 ARCH=armhf
 RAM_MB=512

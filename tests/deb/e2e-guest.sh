@@ -21,7 +21,7 @@ t "loaded pwm-imx-tpm is the package's version $(cat "$x/VERSION")" \
 	[ "$(cat /sys/module/pwm_imx_tpm/version 2>/dev/null)" = "$(cat "$x/VERSION")" ]
 chip=$(readlink -f /sys/class/pwm/pwmchip0)
 t "the driver bound to the model: $chip" [ -e "$chip/export" ]
-t "packaged imx-tpm-pwm-selftest -q passes" env PATH="$PATH:/vm/tests" sh "$x/imx-tpm-pwm-selftest" -q
+t "packaged pwm-imx-tpm-selftest -q passes" env PATH="$PATH:/vm/tests" sh "$x/pwm-imx-tpm-selftest" -q
 
 # Non-root access: the udev rule runs the helper for the chip's "add" and,
 # after an export, its "change" event; here we call it the same way.

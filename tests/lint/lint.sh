@@ -64,5 +64,19 @@ result $? "debian/changelog upstream version (${deb:-none}) = VERSION ($ver)"
 ! grep -n 'LINUX_VERSION_CODE\|KERNEL_VERSION\|linux/version\.h' src/*.c src/*.h src/probes/*.c
 result $? "no kernel version tests in src/"
 
+# The documents' examples: each sh/python block says where check-e2e runs
+# it (tests/deb/doc-examples.py); the shell ones pass shellcheck as sh.
+docx=$(mktemp -d)
+out=$(tests/deb/doc-examples.py extract "$docx" README.md dts-overlays/README.md 2>&1)
+rc=$?
+printf '%s\n' "$out" | tail -n 1
+result $rc "doc examples of README.md and dts-overlays/README.md: every sh/python block marked"
+for f in "$docx"/*.sh; do
+	[ -f "$f" ] || continue
+	shellcheck -s sh -e SC2164 "$f"
+	result $? "shellcheck doc example $(head -n 1 "$f" | cut -c3-)"
+done
+rm -rf "$docx"
+
 echo "lint: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
