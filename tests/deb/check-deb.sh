@@ -262,6 +262,8 @@ fixdep_checks() {
 	check "trixie: foreign-arch fixdep: make stops (exit $rc)" test "$rc" -ne 0
 	check "trixie: foreign-arch fixdep: message names the tool and the fix" \
 		grep -qF -e "/tmp/fk/scripts/basic/fixdep does not run on this machine" "$work/fixdep.log"
+	check "trixie: foreign-arch fixdep: README's troubleshooting quotes the message" \
+		readme_msg "pwm-imx-tpm: " "$work/fixdep.log"
 	check "trixie: foreign-arch fixdep: message gives 'make -C /tmp/fk scripts'" \
 		grep -qF -e "make -C /tmp/fk scripts" "$work/fixdep.log"
 	check "trixie: foreign-arch fixdep: nothing compiled" \
@@ -406,7 +408,7 @@ overlay_helper_checks() {
 		echo "user dtbo" >/boot/dtbo/user.dtbo
 		echo "U_BOOT_FDT_OVERLAYS=\"user.dtbo\"" >>/etc/default/u-boot
 		u-boot-update >/dev/null 2>&1
-		grep -q "^	fdtoverlays /boot/dtbo/user.dtbo$" /boot/extlinux/extlinux.conf ||
+		grep -Eq "^	fdtoverlays +/boot/dtbo/user.dtbo$" /boot/extlinux/extlinux.conf ||
 			{ cat /boot/extlinux/extlinux.conf; exit 1; }
 		cp /boot/extlinux/extlinux.conf /tmp/extlinux.orig
 		cp /etc/default/u-boot /tmp/default.orig'
@@ -431,7 +433,7 @@ overlay_helper_checks() {
 	check "helper: enable $evk: appended after the user's overlay in extlinux.conf, /etc/default/u-boot untouched" ov_sh "$n" '
 		pwm-imx-tpm-overlay enable '"$evk"' >/tmp/e.log 2>&1 || { cat /tmp/e.log; exit 1; }
 		grep "fdtoverlays" /boot/extlinux/extlinux.conf
-		grep -q "^	fdtoverlays /boot/dtbo/user.dtbo /boot/dtbo/'"$evk"'.dtbo$" /boot/extlinux/extlinux.conf &&
+		grep -Eq "^	fdtoverlays +/boot/dtbo/user.dtbo /boot/dtbo/'"$evk"'.dtbo$" /boot/extlinux/extlinux.conf &&
 			cmp /etc/default/u-boot /tmp/default.orig &&
 			cmp /boot/dtbo/'"$evk"'.dtbo /usr/lib/pwm-imx-tpm/overlays/'"$evk"'.dtbo &&
 			! grep -q initcall_blacklist /boot/extlinux/extlinux.conf'
@@ -446,7 +448,7 @@ overlay_helper_checks() {
 		echo kernel/drivers/pwm/pwm-imx-tpm.ko >/lib/modules/6.12.0-board-armmp/modules.builtin
 		pwm-imx-tpm-overlay enable '"$led"' >/tmp/e3.log 2>&1 || { cat /tmp/e3.log; exit 1; }
 		grep "fdtoverlays\|append" /boot/extlinux/extlinux.conf
-		grep -q "^	fdtoverlays /boot/dtbo/user.dtbo /boot/dtbo/'"$evk"'.dtbo /boot/dtbo/'"$led"'.dtbo$" /boot/extlinux/extlinux.conf &&
+		grep -Eq "^	fdtoverlays +/boot/dtbo/user.dtbo /boot/dtbo/'"$evk"'.dtbo /boot/dtbo/'"$led"'.dtbo$" /boot/extlinux/extlinux.conf &&
 			grep -q "^	append root=/dev/mmcblk0p2 ro quiet initcall_blacklist=imx_tpm_pwm_driver_init$" /boot/extlinux/extlinux.conf &&
 			grep -q "6.12.0-board-armmp have the TPM PWM driver built in" /tmp/e3.log'
 	check "helper: disable both: extlinux.conf as before, drop-in and copies gone" ov_sh "$n" '
@@ -462,7 +464,7 @@ overlay_helper_checks() {
 		echo "zz user dtbo" >/boot/dtbo/zz-user.dtbo
 		pwm-imx-tpm-overlay enable '"$evk"' >/tmp/e4.log 2>&1 || { cat /tmp/e4.log; exit 1; }
 		grep "fdtoverlays" /boot/extlinux/extlinux.conf
-		grep -q "^	fdtoverlays /boot/dtbo/user.dtbo /boot/dtbo/zz-user.dtbo /boot/dtbo/'"$evk"'.dtbo$" \
+		grep -Eq "^	fdtoverlays +/boot/dtbo/user.dtbo /boot/dtbo/zz-user.dtbo /boot/dtbo/'"$evk"'.dtbo$" \
 			/boot/extlinux/extlinux.conf
 		rc=$?
 		pwm-imx-tpm-overlay disable '"$evk"' >/dev/null 2>&1
@@ -489,9 +491,38 @@ overlay_helper_checks() {
 		pwm-imx-tpm-overlay --root $r list | grep -q "^  \[enabled\]  '"$evk"'$"
 		pwm-imx-tpm-overlay --root $r disable '"$evk"'
 		diff -u /tmp/ext.orig $r/boot/extlinux/extlinux.conf'
+	check "helper: an overlay left enabled: remove says so, purge takes it out of extlinux.conf" ov_sh "$n" '
+		pwm-imx-tpm-overlay enable '"$evk"' >/dev/null 2>&1 || exit 1
+		dpkg -r '"$PKG"' >/tmp/r.log 2>&1 || { cat /tmp/r.log; exit 1; }
+		grep -q "stay in u-boot-menu" /tmp/r.log || { cat /tmp/r.log; exit 1; }
+		dpkg -P '"$PKG"' >/tmp/p.log 2>&1 || { cat /tmp/p.log; exit 1; }
+		cat /tmp/p.log
+		grep "fdtoverlays" /boot/extlinux/extlinux.conf
+		[ ! -e /etc/u-boot-menu/conf.d/pwm-imx-tpm.conf ] && [ ! -e /boot/dtbo/'"$evk"'.dtbo ] &&
+			! grep -q '"$evk"' /boot/extlinux/extlinux.conf'
 }
 
 # --- installs where the module cannot be built ---------------------------------
+
+# readme_msg KEY LOG: the README's troubleshooting message that begins with
+# KEY ("**where: `KEY...`**") is a line of LOG, up to the names of kernels,
+# compilers, paths of fixdep and machines, which differ from board to board.
+readme_msg() {
+	local key=$1 log=$2 doc norm
+	norm='s/kernel [^ :]*/kernel K/g; s/([^)]*gcc[^)]*)/(CC)/g; s/apt install gcc-[0-9]*/apt install GCC/g
+		s|[^ ]*/scripts/basic/fixdep|FIXDEP|g; s/machine ([^)]*)/machine (ARCH)/g'
+	doc=$(grep -o "^\*\*[^\`]*\`${key}[^\`]*\`" "$top/README.md" | head -n 1 | sed 's/^[^`]*`//; s/`$//')
+	[[ -n $doc ]] || {
+		echo "README.md has no troubleshooting entry **...: \`$key...\`**"
+		return 1
+	}
+	doc=$(sed "$norm" <<<"$doc")
+	if ! sed "s/^    | //; $norm" "$log" | grep -qxF -- "$doc"; then
+		echo "README:  $doc"
+		sed "$norm" "$log" | grep -F -- "${key:0:20}" | sed 's/^/real:    /'
+		return 1
+	fi
+}
 
 # nobuild_checks: a board image without headers, and one with headers
 # but without the C compiler (trixie's dkms only recommends gcc): the
@@ -511,6 +542,8 @@ nobuild_checks() {
 	sed 's/^/    | /' "$log"
 	check "no headers: the install names the kernel and the package to install" \
 		grep -q "^pwm-imx-tpm-dkms:   Install them (Debian: apt install linux-headers-$k;" "$log"
+	check "no headers: README's troubleshooting quotes the message" \
+		readme_msg "pwm-imx-tpm-dkms: not built for kernel" "$log"
 	check "no headers: package configured (ii), dpkg --audit empty" ov_sh "$n" '
 		[ "$(dpkg-query -W -f="\${db:Status-Abbrev}" '"$PKG"')" = "ii " ] && [ -z "$(dpkg --audit)" ]'
 	ov_sh "$n" 'for b in /lib/modules/*/build.hidden; do mv "$b" "${b%.hidden}"; done
@@ -530,7 +563,9 @@ nobuild_checks() {
 	check "no compiler: dpkg -i ${NEW##*/} succeeds" run_logged "$n" "$log" dpkg -i /tmp/debs/new.deb
 	sed 's/^/    | /' "$log"
 	check "no compiler: the install says so and names the package to install" \
-		grep -Eq "^pwm-imx-tpm-dkms: DKMS could not build pwm-imx-tpm for kernel $k: no C compiler \(gcc-[0-9]+\)\.$" "$log"
+		grep -Eq "^pwm-imx-tpm-dkms: DKMS could not build pwm-imx-tpm for kernel $k: no C compiler \(([a-z0-9_]+-)*gcc-[0-9]+\)\.$" "$log"
+	check "no compiler: README's troubleshooting quotes the message" \
+		readme_msg "pwm-imx-tpm-dkms: DKMS could not build pwm-imx-tpm for kernel" "$log"
 	check "no compiler: package configured (ii), dpkg --audit empty" ov_sh "$n" '
 		[ "$(dpkg-query -W -f="\${db:Status-Abbrev}" '"$PKG"')" = "ii " ] && [ -z "$(dpkg --audit)" ]'
 	ov_sh "$n" 'for h in /usr/bin/*.hidden; do mv "$h" "${h%.hidden}"; done'
@@ -576,7 +611,6 @@ phase_trixie() {
 		ov_sh "$n" 'f=$(dpkg -L '"$PKG"' | grep "/rules.d/60-pwm-imx-tpm-dkms.rules$") &&
 			udevadm verify --resolve-names=never "$f"'
 	fixdep_checks "$n" "${ks[0]}"
-	overlay_helper_checks "$n"
 
 	check "trixie: dpkg -r $PKG" run_logged "$n" "$work/trixie-remove.log" dpkg -r "$PKG"
 	for k in "${ks[@]}"; do
@@ -619,6 +653,10 @@ phase_trixie() {
 		ov_sh "$n" '/var/lib/dpkg/info/'"$PKG"'.postinst configure '"$OLD_VERSION"'-1 >/tmp/pi.log 2>&1 || { cat /tmp/pi.log; exit 1; }
 			grep -q "kernel 9.9.9-builtin has the in-tree" /tmp/pi.log &&
 			grep -q "^    initcall_blacklist=imx_tpm_pwm_driver_init$" /tmp/pi.log || { cat /tmp/pi.log; exit 1; }'
+	ov_sh "$n" 'rm -rf /lib/modules/9.9.9-builtin'
+	# last: they leave boot files behind (the purge check above compares
+	# file lists)
+	overlay_helper_checks "$n"
 }
 
 # --- bookworm, bullseye: install and build, purge -------------------------------

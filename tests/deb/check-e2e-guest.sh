@@ -60,7 +60,11 @@ echo "e2e: node ${node:-none}, modalias $(cat "$node/modalias" 2>/dev/null), dri
 
 case $phase in
 installed)
-	echo "e2e: plan 17"
+	docs=/usr/local/lib/e2e-docs
+	ndocs=$(grep -cE '^[0-9]+ board(-member)? ' "$docs/manifest" 2>/dev/null)
+	echo "e2e: plan $((18 + ndocs))"
+	t "TPM4 (/bus@40000000/pwm@40250000) enabled: the base DTB has it disabled, U-Boot applied the overlay" \
+		sh -c '[ "$(tr -d "\000" </proc/device-tree/bus@40000000/pwm@40250000/status)" = okay ]'
 	t "pwm_imx_tpm is loaded (lsmod)" sh -c 'lsmod | grep -q "^pwm_imx_tpm "'
 	t "nothing loads it by name (modules-load.d, /etc/modules, modprobe.d)" \
 		sh -c '! grep -rEqs "pwm[-_]imx[-_]tpm" /etc/modules /etc/modules-load.d /run/modules-load.d \
@@ -104,6 +108,23 @@ installed)
 			[ ! -e $chip/pwm1 ]"
 	t "member disables and unexports channel 0" \
 		as member "echo 0 > $chip/pwm0/enable && echo 0 > $chip/unexport && [ ! -e $chip/pwm0 ]"
+	# The documents' board examples, in document order (check-e2e.sh
+	# extracted them with tests/deb/doc-examples.py).
+	while read -r n phase lang where; do
+		case $phase in
+		board) user=root ;;
+		board-member) user=member ;;
+		*) continue ;;
+		esac
+		case $lang in
+		py) interp="python3" ;;
+		*) interp="sh" ;;
+		esac
+		rc=0
+		(cd /tmp && runuser -u "$user" -- "$interp" "$docs/$n.$lang") >"/tmp/doc-$n.log" 2>&1 || rc=$?
+		sed "s|^|e2e: doc $where: |" "/tmp/doc-$n.log" | tail -n 20
+		t "doc example $where as $user: exit $rc" [ "$rc" = 0 ]
+	done <"$docs/manifest"
 	rc=0
 	st_args=$(cat "$state/selftest-args" 2>/dev/null || echo "-S -q")
 	st0=$(cut -d' ' -f1 /proc/uptime)

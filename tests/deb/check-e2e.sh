@@ -10,25 +10,37 @@
 # 1. A Debian armhf root filesystem: debootstrap --arch=armhf (second stage
 #    through qemu-user and binfmt), then apt-get install of
 #    linux-image-armmp, linux-headers-armmp, dkms, udev, kmod, systemd-sysv,
-#    initramfs-tools and adduser from the main suite (and -updates when its
-#    index can be fetched; this mirror's armhf -security indices are broken,
-#    so -security is not used). Cached in
+#    initramfs-tools, adduser, u-boot-menu, device-tree-compiler and
+#    python3-periphery from the main suite (and -updates when its index
+#    can be fetched; this mirror's armhf -security indices are broken, so
+#    -security is not used). Cached in
 #    $IMX_TPM_PWM_CACHE/e2e/<suite>-armhf/root (".ok" marks a finished one,
-#    "versions" lists what it has); built again when missing or when the
-#    archive's linux-image-armmp has moved on (index age: tests/lib/debian.sh).
-# 2. A copy of it; in a chroot there (qemu-user),
-#    "apt-get install ./pwm-imx-tpm-dkms_*.deb": DKMS builds the module
-#    natively for the image's kernel into /lib/modules/<kver>/updates/dkms.
-#    Two users: "member" (in group pwm) and "other"; the guest check
+#    "versions" lists what it has); built again when missing, when it lacks
+#    one of those packages, or when the archive's linux-image-armmp has
+#    moved on (index age: tests/lib/debian.sh).
+# 2. A copy of it, configured as a board image: the board's base DTB in
+#    /boot (tests/vm/vm.sh make_dtb: QEMU's virt DTB, a fixed clock, and
+#    TPM4 where the i.MX7ULP devicetree has it, /bus@40000000/pwm@40250000,
+#    disabled, its registers a no-map RAM page with PARAM preloaded),
+#    /etc/default/u-boot naming it and the kernel command line,
+#    u-boot-update; users "member" and "other"; the guest check
 #    (tests/deb/check-e2e-guest.sh) as a oneshot systemd unit that writes to
 #    the serial console and powers off.
-# 3. An ext4 disk image of the copy (mke2fs -d, no loop mount), booted with
-#    its own kernel and initrd under qemu-system-arm -M virt -cpu cortex-a15
-#    (TCG, virtio-blk root, systemd and udev) and the DTB of tests/vm/vm.sh
-#    (make_dtb: QEMU's virt DTB plus a fixed clock and a "fsl,imx7ulp-pwm"
-#    node on a no-map RAM page, PARAM preloaded). First boot: autoload by
-#    modalias from updates/dkms, binding, non-root access, the packaged
-#    selftest -S -q, then "apt-get remove pwm-imx-tpm-dkms" in the guest.
+# 3. The documents' examples (tests/deb/doc-examples.py extracts every
+#    sh/python block of README.md and dts-overlays/README.md with its
+#    marker): the "image" ones in a chroot there, as root, in /tmp with the
+#    package: the README's "apt install ./pwm-imx-tpm-dkms_*_all.deb" (DKMS
+#    builds the module natively under qemu-user) and
+#    "pwm-imx-tpm-overlay enable" (u-boot-menu's drop-in, u-boot-update).
+# 4. A disk image (MBR, one ext4 partition: mke2fs -d, no loop mount),
+#    booted by U-Boot (tests/uboot/u-boot.sh: Debian's u-boot source,
+#    qemu_arm with CONFIG_OF_LIBFDT_OVERLAY) under qemu-system-arm -M virt
+#    -cpu cortex-a15 (TCG): U-Boot reads the extlinux.conf that u-boot-menu
+#    wrote, loads the kernel, initrd and base DTB and applies the overlay;
+#    systemd and udev start. First boot: TPM4 enabled by the overlay, the
+#    module autoloaded by modalias from updates/dkms and bound, non-root
+#    access, the documents' "board" examples (as root and as member), the
+#    packaged selftest, then "apt-get remove pwm-imx-tpm-dkms" in the guest.
 #    Second boot: the module is gone (not loaded, no file, nothing bound).
 #
 # Serial logs: tests/logs/e2e/<suite>-boot{1,2}.log. Ends with
@@ -58,7 +70,14 @@ PARAM_VALUE=0x00100006 # PARAM: 6 channels, WIDTH 16 (as tests/vm/vm.sh)
 BAD_RE='WARNING:|BUG:|Oops|Kernel panic|Call [Tt]race'
 # what the image has besides debootstrap's minbase
 ROOT_PKGS=(linux-image-armmp linux-headers-armmp dkms udev kmod systemd-sysv
-	initramfs-tools adduser)
+	initramfs-tools adduser u-boot-menu device-tree-compiler python3-periphery)
+# Where the TPM's register page is: below the top of RAM that U-Boot takes
+# for itself (relocated code, malloc area: it would clear the preloaded
+# PARAM), in lowmem.
+TPM_PAGE=0x50000000
+# The kernel command line of both boots, as a board image's
+# /etc/default/u-boot sets it (u-boot-menu adds root= from /etc/fstab).
+BOOT_PARAMETERS="rw console=ttyAMA0 panic=-1 cryptomgr.notests loglevel=5 fsck.mode=skip systemd.mask=serial-getty@ttyAMA0.service systemd.mask=getty@tty1.service systemd.mask=apt-daily.timer systemd.mask=apt-daily-upgrade.timer systemd.mask=e2scrub_reap.service"
 
 debdir=${1:?usage: $0 DEBDIR [SUITE...]}
 shift
@@ -87,7 +106,12 @@ rootfs() {
 		deb_log "note: no $suite $ARCH index; using the cached root filesystem as it is"
 	fi
 	have=$(sed -n 's/^linux-image-armmp //p' "$d/versions" 2>/dev/null)
-	if [[ ! -e $d/root.ok || ${IMX_TPM_PWM_E2E_REBUILD:-0} == 1 ]] ||
+	local p lacks=
+	for p in "${ROOT_PKGS[@]}"; do
+		grep -q "^$p " "$d/versions" 2>/dev/null || lacks="$lacks $p"
+	done
+	[[ -z $lacks || ! -e $d/root.ok ]] || deb_log "$suite: the cached root filesystem lacks$lacks: building it again"
+	if [[ ! -e $d/root.ok || ${IMX_TPM_PWM_E2E_REBUILD:-0} == 1 || -n $lacks ]] ||
 		[[ -n $want && $want != "$have" ]]; then
 		deb_with_lock "e2e-$suite-$ARCH" rootfs_build "$suite" "$d" "$want" || return 1
 	fi
@@ -98,7 +122,11 @@ rootfs() {
 rootfs_build() {
 	local suite=$1 d=$2 want=$3 have r log t0=$SECONDS
 	have=$(sed -n 's/^linux-image-armmp //p' "$d/versions" 2>/dev/null)
-	if [[ -e $d/root.ok && ${IMX_TPM_PWM_E2E_REBUILD:-0} != 1 ]] &&
+	local p lacks=
+	for p in "${ROOT_PKGS[@]}"; do
+		grep -q "^$p " "$d/versions" 2>/dev/null || lacks="$lacks $p"
+	done
+	if [[ -e $d/root.ok && ${IMX_TPM_PWM_E2E_REBUILD:-0} != 1 && -z $lacks ]] &&
 		[[ -z $want || $want == "$have" ]]; then
 		return 0 # built meanwhile by someone else
 	fi
@@ -158,17 +186,51 @@ rootfs_debootstrap() {
 
 # --- one suite ----------------------------------------------------------------
 
-# The DTB: tests/vm/vm.sh's make_dtb, in its own shell (vm.sh sets its own
-# globals; sourced, it only defines them). Prints the TPM's base address.
+# The board's base DTB: tests/vm/vm.sh's make_dtb, in its own shell (vm.sh
+# sets its own globals; sourced, it only defines them), with TPM4 where the
+# i.MX7ULP devicetree has it and disabled, as the EVK's vendor devicetree
+# leaves the TPMs it does not use: the package's overlay enables it.
+# Prints the TPM's base address.
 e2e_dtb() {
-	bash -c '. "$1" && qemu_cmd "$2" && make_dtb "$3" "$2" "$4" "$QEMU" "${QARGS[@]}" >&2 &&
+	VM_TPM_BASE=$TPM_PAGE VM_TPM_LAYOUT=imx7ulp-disabled \
+		bash -c '. "$1" && qemu_cmd "$2" && make_dtb "$3" "$2" "$4" "$QEMU" "${QARGS[@]}" >&2 &&
 		printf "%s\n" "$TPM_BASE"' sh "$top/tests/vm/vm.sh" "$ARCH" "$1" "$RAM_MB"
+}
+
+# disk_image ROOT IMG MIB: IMG, an MBR with one bootable Linux partition
+# from 1 MiB on, holding an ext4 file system of ROOT of MIB MiB (mke2fs -d,
+# no loop mount), as a board's SD card has.
+disk_image() {
+	local r=$1 img=$2 mib=$3
+	rm -f "$img"
+	truncate -s $(((mib + 1) * 1024 * 1024)) "$img" &&
+		python3 - "$img" "$mib" <<'EOF' &&
+import struct, sys
+img, mib = sys.argv[1], int(sys.argv[2])
+entry = struct.pack("<B3sB3sII", 0x80, b"\xfe\xff\xff", 0x83, b"\xfe\xff\xff",
+                    2048, mib * 2048)
+with open(img, "r+b") as f:
+    f.seek(446)
+    f.write(entry + bytes(48) + b"\x55\xaa")
+EOF
+		mke2fs -q -t ext4 -L root -d "$r" -E offset=1048576 "$img" "${mib}M"
 }
 
 # The image's own configuration: fstab, users, the check unit.
 e2e_configure() {
 	local r=$1 token=$2
-	printf '/dev/vda / ext4 rw,errors=remount-ro 0 1\n' >"$r/etc/fstab"
+	printf '/dev/vda1 / ext4 rw,errors=remount-ro 0 1\n' >"$r/etc/fstab"
+	# The board's boot configuration, for u-boot-menu (which writes
+	# /boot/extlinux/extlinux.conf): its base DTB (TPM4 disabled) and
+	# kernel command line, one entry, no menu delay.
+	cat >>"$r/etc/default/u-boot" <<EOF
+
+# check-e2e's emulated board (tests/deb/check-e2e.sh)
+U_BOOT_FDT="/boot/e2e-board.dtb"
+U_BOOT_PARAMETERS="$BOOT_PARAMETERS"
+U_BOOT_ALTERNATIVES="default"
+U_BOOT_TIMEOUT="1"
+EOF
 	echo e2e-armhf >"$r/etc/hostname"
 	od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$r/etc/machine-id"
 	echo >>"$r/etc/machine-id"
@@ -217,13 +279,12 @@ image_ok() {
 	done' sh "$2"
 }
 
-# install_pkg ROOT DEB LOG: apt-get install ./DEB in the chroot ROOT.
-install_pkg() {
+# doc_in_image ROOT N LOG: the extracted example N (/tmp/doc-N.sh) in the
+# chroot ROOT, as root, in /tmp.
+doc_in_image() {
 	mkdir -p "${3%/*}"
-	deb_chroot_run "$1" apt-get install -y -q --no-install-recommends "/tmp/$2" >"$3" 2>&1 || {
-		tail -n 30 "$3"
-		return 1
-	}
+	deb_chroot_run "$1" /usr/bin/env DEBIAN_FRONTEND=noninteractive /bin/sh -c \
+		'cd /tmp && sh "/tmp/doc-$1.sh"' sh "$2" >"$3" 2>&1
 }
 
 # module_in_chroot ROOT KVER VERSION: the module DKMS installed.
@@ -247,11 +308,10 @@ module_in_chroot() {
 boot() {
 	local name=$1 log=$LOGDIR/$1.log rc=0 t0=$SECONDS
 	local -a cmd=(timeout -k 10 "$TIMEOUT" qemu-system-arm -M virt -cpu cortex-a15 -m "$RAM_MB" -smp 1
-		-nographic -no-reboot -kernel "$W/vmlinuz" -initrd "$W/initrd.img" -dtb "$W/virt.dtb"
+		-nographic -no-reboot -bios "$UBOOT" -nic none
 		-device "loader,addr=$(printf '0x%x' $((TPM_BASE + 4))),data=$PARAM_VALUE,data-len=4"
 		-drive "file=$W/disk.img,format=raw,if=none,id=hd0,cache=unsafe"
-		-device "virtio-blk-device,drive=hd0"
-		-append "root=/dev/vda rw console=ttyAMA0 panic=-1 cryptomgr.notests loglevel=5 fsck.mode=skip systemd.mask=serial-getty@ttyAMA0.service systemd.mask=getty@tty1.service systemd.mask=apt-daily.timer systemd.mask=apt-daily-upgrade.timer systemd.mask=e2scrub_reap.service")
+		-device "virtio-blk-device,drive=hd0")
 	mkdir -p "$LOGDIR"
 	printf '# check-e2e %s: %s\n# %s\n' "$name" "$KVER" "${cmd[*]}" >"$log"
 	"${cmd[@]}" </dev/null >>"$log" 2>&1 || rc=$?
@@ -278,11 +338,11 @@ guest_results() {
 	problems=$(grep -E "$BAD_RE" "$log" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' | awk '!seen[$0]++')
 	check "$name: no kernel warnings, BUGs or oopses on the console" test -z "$problems" ||
 		printf '%s\n' "$problems" | head -n 10 | sed 's/^/    /'
-	grep -E '^e2e: (guest up|node|modinfo|chip|selftest|[a-z]+: [0-9]+ passed)' "$log" | sed "s/^/  $name: /"
+	grep -E '^e2e: (guest up|node|modinfo|chip|selftest|doc |[a-z]+: [0-9]+ passed)' "$log" | sed "s/^/  $name: /"
 }
 
 suite_run() {
-	local s=$1 base r t0=$SECONDS t1 ver size kimg
+	local s=$1 base r t0=$SECONDS t1 ver size
 	W=$work/$s
 	mkdir -p "$W"
 	deb_log "$s: root filesystem"
@@ -301,35 +361,68 @@ suite_run() {
 		return 0
 	}
 	TOKEN=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-	check "$s: image configured (fstab, users member and other, e2e-check.service)" \
+	TPM_BASE=$(e2e_dtb "$W" 2>"$W/dtb.log")
+	check "$s: base DTB with TPM4 at /bus@40000000/pwm@40250000, disabled (registers at ${TPM_BASE:-?})" \
+		bash -c '[ "$(fdtget "$1" /bus@40000000/pwm@40250000 status)" = disabled ]' sh "$W/virt.dtb" ||
+		{ cat "$W/dtb.log"; return 0; }
+	cp "$W/virt.dtb" "$r/boot/e2e-board.dtb"
+	check "$s: image configured (fstab, /etc/default/u-boot, users member and other, e2e-check.service)" \
 		e2e_configure "$r" "$TOKEN" || return 0
+	check "$s: u-boot-update: extlinux.conf with the board's DTB and no overlay" \
+		deb_chroot_run "$r" /bin/sh -c 'u-boot-update >/dev/null 2>&1 &&
+			grep -q "^	fdt /boot/e2e-board.dtb$" /boot/extlinux/extlinux.conf &&
+			! grep -q fdtoverlays /boot/extlinux/extlinux.conf || { cat /boot/extlinux/extlinux.conf; exit 1; }'
+
+	# The documents' examples (tests/deb/doc-examples.py): those a user
+	# runs before the first boot now, in the image, as root, in /tmp with
+	# the package there (the README's "apt install ./pwm-imx-tpm-dkms_*");
+	# the board's at boot 1 (tests/deb/check-e2e-guest.sh).
+	local docs=$W/docs n phase lang where ti=$SECONDS
+	check "$s: the examples of README.md and dts-overlays/README.md extracted" \
+		"$top/tests/deb/doc-examples.py" extract "$docs" "$top/README.md" "$top/dts-overlays/README.md" ||
+		return 0
+	sed -i "s|$top/||" "$docs/manifest"
 	cp "$NEW" "$r/tmp/"
-	deb_log "$s: apt-get install ./${NEW##*/} in the chroot (DKMS under qemu-user)"
-	local ti=$SECONDS
-	check "$s: apt-get install ./${NEW##*/} (chroot, qemu-user) exit 0" \
-		install_pkg "$r" "${NEW##*/}" "$LOGDIR/$s-install.log"
-	deb_log "$s: install with the DKMS build took $((SECONDS - ti)) s"
+	while read -r n phase lang where; do
+		[[ $phase == image ]] || continue
+		cp "$docs/$n.$lang" "$r/tmp/doc-$n.sh"
+		check "$s: doc example $where (in the image, as root) exit 0" \
+			doc_in_image "$r" "$n" "$LOGDIR/$s-doc-$n.log"
+		sed 's/^/    | /' "$LOGDIR/$s-doc-$n.log" | tail -n 25
+		rm -f "$r/tmp/doc-$n.sh"
+	done <"$docs/manifest"
+	deb_log "$s: the image's examples (install with the DKMS build, overlay) took $((SECONDS - ti)) s"
 	check "$s: $MOD $VERSION in /lib/modules/$KVER/updates/dkms (vermagic $KVER)" \
 		module_in_chroot "$r" "$KVER" "$VERSION"
+	check "$s: extlinux.conf (u-boot-update) applies /boot/dtbo/imx7ulp-tpm4.dtbo, copied from the package" \
+		deb_chroot_run "$r" /bin/sh -c 'grep -Eq "^	fdtoverlays +/boot/dtbo/imx7ulp-tpm4.dtbo$" /boot/extlinux/extlinux.conf &&
+			cmp /boot/dtbo/imx7ulp-tpm4.dtbo /usr/lib/pwm-imx-tpm/overlays/imx7ulp-tpm4.dtbo ||
+			{ cat /boot/extlinux/extlinux.conf; exit 1; }'
 	check "$s: adduser member pwm (the group the package made)" \
 		deb_chroot_run "$r" /bin/sh -c 'adduser --quiet member pwm && getent group pwm | grep -qw member'
 	rm -f "$r/tmp/${NEW##*/}"
+	mkdir -p "$r/usr/local/lib/e2e-docs"
+	cp "$docs"/* "$r/usr/local/lib/e2e-docs/"
+	chmod -R a+rX "$r/usr/local/lib/e2e-docs"
 
-	# kernel, initrd, DTB, disk image
-	kimg=$r/boot/vmlinuz-$KVER
-	cp "$kimg" "$W/vmlinuz" && cp "$r/boot/initrd.img-$KVER" "$W/initrd.img"
-	check "$s: kernel and initrd of the image (/boot/*-$KVER)" test -s "$W/vmlinuz" -a -s "$W/initrd.img" || return 0
-	TPM_BASE=$(e2e_dtb "$W" 2>"$W/dtb.log")
-	check "$s: DTB with the fsl,imx7ulp-pwm node (tests/vm/vm.sh make_dtb) at ${TPM_BASE:-?}" \
-		test -n "$TPM_BASE" -a -s "$W/virt.dtb" || { cat "$W/dtb.log"; return 0; }
+	# U-Boot and the disk image: U-Boot reads /boot/extlinux/extlinux.conf
+	# from the disk, loads the kernel, initrd and base DTB, and applies the
+	# overlays of "fdtoverlays" (CONFIG_OF_LIBFDT_OVERLAY).
+	UBOOT=$("$top/tests/uboot/u-boot.sh" build 2>"$W/u-boot.log")/u-boot.bin
+	check "$s: U-Boot for qemu_arm with CONFIG_OF_LIBFDT_OVERLAY (tests/uboot/u-boot.sh)" test -s "$UBOOT" ||
+		{ tail -n 20 "$W/u-boot.log"; return 0; }
 	size=$(du -sm "$r" | cut -f1)
 	size=$((size + 768))
-	check "$s: ext4 disk image of the root filesystem (mke2fs -d, ${size} MiB)" \
-		mke2fs -q -t ext4 -L root -d "$r" "$W/disk.img" "${size}M" || return 0
+	check "$s: disk image: MBR, one ext4 partition of the root filesystem (${size} MiB)" \
+		disk_image "$r" "$W/disk.img" "$size" || return 0
 	rm -rf "$r"
 
 	deb_log "$s: boot 1 (package installed; timeout $TIMEOUT s)"
 	boot "$s-boot1"
+	check "$s-boot1: U-Boot loaded the overlay from extlinux.conf and applied it" \
+		bash -c 'grep -q "^Retrieving file: /boot/dtbo/imx7ulp-tpm4.dtbo" "$1" &&
+			! grep -q "^Failed to apply overlay\|^Failed loading overlay\|^Invalid fdtoverlay_addr_r" "$1" ||
+			{ grep -E "^(Retrieving|Failed|Invalid|Scanning|Skipping|.*extlinux)" "$1"; exit 1; }' sh "$LOGDIR/$s-boot1.log"
 	guest_results "$s-boot1"
 	local b1=$BOOT_SECS
 	deb_log "$s: boot 2 (after apt-get remove in boot 1)"
@@ -348,8 +441,8 @@ main() {
 		bad "runs as root (debootstrap, chroot)"
 		finish
 	}
-	for t in debootstrap qemu-system-arm qemu-arm-static mke2fs dtc dpkg-deb dpkg-parsechangelog \
-		unshare chroot flock timeout; do
+	for t in debootstrap qemu-system-arm qemu-arm-static mke2fs dtc fdtget python3 dpkg-deb \
+		dpkg-parsechangelog unshare chroot flock timeout truncate; do
 		command -v "$t" >/dev/null || missing+=("$t")
 	done
 	check "host tools present${missing[*]:+ (missing: ${missing[*]}; run tests/deps.sh)}" \

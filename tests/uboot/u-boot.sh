@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/uboot/u-boot.sh - U-Boot for QEMU's 32-bit Arm virt board, built from
-# Debian's own u-boot source package, with the one option Debian's
-# u-boot-qemu leaves out: CONFIG_OF_LIBFDT_OVERLAY ("fdt apply", and the
-# "fdtoverlays" line of extlinux.conf). Debian's qemu_arm binary (bookworm
-# 2023.01, trixie 2025.01) prints the usage for "fdt apply", and for an
-# extlinux.conf with overlays "config with overlays but
-# CONFIG_OF_LIBFDT_OVERLAY not set".
+# Debian's own u-boot source package, with the option Debian's u-boot-qemu
+# leaves out, CONFIG_OF_LIBFDT_OVERLAY ("fdt apply", and the "fdtoverlays"
+# line of extlinux.conf), and the load addresses extlinux.conf's "fdt" and
+# "fdtoverlays" need (qemu_arm-overlay.config). Debian's qemu_arm binary
+# (bookworm 2023.01, trixie 2025.01) prints the usage for "fdt apply", and
+# passes over an extlinux.conf's "fdtoverlays" without a word (2025.01
+# boot/pxe_utils.c applies them only under CONFIG_OF_LIBFDT_OVERLAY).
 #
 # usage:
 #   tests/uboot/u-boot.sh [build]     build (or find in the cache); print the

@@ -101,7 +101,15 @@ demo_render_svg() {
 		# height: per phase a title, its rows and an axis
 		hgt = 20
 		for (i = 1; i <= n; i++) { hgt += rowh; if (i == 1 || P[i] != P[i - 1]) hgt += 70 }
-		printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"monospace\" font-size=\"13\">\n", x0 + w + 260, hgt
+		# width: the right-hand labels and the titles fit (13 px monospace:
+		# at most 8 px a character)
+		maxw = x0 + w
+		for (i = 1; i <= n; i++) {
+			L[i] = (K[i] == "off" ? "off" : sprintf("high %.1f us / %.1f us (%.1f %%)", us(H[i]), us(PP[i]), 100 * H[i] / PP[i]))
+			if (x0 + w + 15 + 8 * length(L[i]) + 10 > maxw) maxw = x0 + w + 15 + 8 * length(L[i]) + 10
+			if (10 + 8 * length("setting " P[i] ": " T[i]) + 10 > maxw) maxw = 10 + 8 * length("setting " P[i] ": " T[i]) + 10
+		}
+		printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"monospace\" font-size=\"13\">\n", maxw, hgt
 		printf "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
 		for (i = 1; i <= n; i++) {
 			if (i == 1 || P[i] != P[i - 1]) {
@@ -122,7 +130,7 @@ demo_render_svg() {
 			}
 			printf "<text x=\"10\" y=\"%d\">pwm%d</text>\n", y + 25, C[i]
 			printf "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>\n", (C[i] == 0 ? "#1f77b4" : "#d62728"), pts
-			printf "<text x=\"%d\" y=\"%d\">%s</text>\n", x0 + w + 15, y + 25, (K[i] == "off" ? "off" : sprintf("high %.1f us / %.1f us (%.1f %%)", us(h), us(p), 100 * h / p))
+			printf "<text x=\"%d\" y=\"%d\">%s</text>\n", x0 + w + 15, y + 25, L[i]
 			y += rowh
 		}
 		y = axis(y, PP[n])

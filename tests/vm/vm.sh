@@ -699,13 +699,19 @@ EOF
 }
 
 # make_dtb WORK ARCH QEMU_ARGS...: WORK/virt.dtb with the TPM node; sets
-# TPM_BASE.
+# TPM_BASE. VM_TPM_BASE puts the register page elsewhere (check-e2e boots
+# through U-Boot, which takes the top of RAM for itself).
+# VM_TPM_LAYOUT=imx7ulp-disabled: the node where the i.MX7ULP devicetree
+# has TPM4, /bus@40000000/pwm@40250000 (a simple-bus whose ranges map
+# 0x40250000 to the page), with status "disabled", so that only the
+# package's overlay imx7ulp-tpm4 (target-path) makes it a PWM.
 make_dtb() {
 	local work=$1 arch=$2 ram_mb=$3 qemu=$4 base
 	shift 4
 	# 16 MiB below the top of RAM: a no-map page in the last MiB of lowmem
 	# stops armmp kernels early in paging_init (measured, 6.12 armmp).
 	base=$((0x40000000 + ram_mb * 1024 * 1024 - 0x1000000))
+	[[ -n ${VM_TPM_BASE:-} ]] && base=$((VM_TPM_BASE))
 	TPM_BASE=$(printf '0x%x' "$base")
 	local clk_compat=fixed-clock
 	[[ -n ${LATE_CLK:-} ]] && clk_compat=imx-tpm-pwm-test,late-clock
@@ -734,6 +740,30 @@ make_dtb() {
 		clock-output-names = "tpm-clk";
 	};
 
+};
+EOF
+	if [[ ${VM_TPM_LAYOUT:-} == imx7ulp-disabled ]]; then
+		cat >>"$work/virt.dts" <<EOF
+/ {
+	bus@40000000 {
+		compatible = "simple-bus";
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges = <0x40250000 0x0 ${TPM_BASE} 0x1000>;
+
+		pwm@40250000 {
+			compatible = "fsl,imx7ulp-pwm";
+			reg = <0x40250000 0x1000>;
+			clocks = <&tpm_clk>;
+			#pwm-cells = <3>;
+			status = "disabled";
+		};
+	};
+};
+EOF
+	else
+		cat >>"$work/virt.dts" <<EOF
+/ {
 	pwm@${TPM_BASE#0x} {
 		compatible = "fsl,imx7ulp-pwm";
 		reg = <0x0 ${TPM_BASE} 0x0 0x1000>;
@@ -743,6 +773,7 @@ make_dtb() {
 	};
 };
 EOF
+	fi
 	dtc -q -I dts -O dtb -o "$work/virt.dtb" "$work/virt.dts" ||
 		vm_die "dtc failed on $work/virt.dts"
 }
