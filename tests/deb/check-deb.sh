@@ -263,7 +263,7 @@ fixdep_checks() {
 	check "trixie: foreign-arch fixdep: message names the tool and the fix" \
 		grep -qF -e "/tmp/fk/scripts/basic/fixdep does not run on this machine" "$work/fixdep.log"
 	check "trixie: foreign-arch fixdep: README's troubleshooting quotes the message" \
-		readme_msg "pwm-imx-tpm: " "$work/fixdep.log"
+		readme_msg "pwm-imx-tpm: /" "$work/fixdep.log"
 	check "trixie: foreign-arch fixdep: message gives 'make -C /tmp/fk scripts'" \
 		grep -qF -e "make -C /tmp/fk scripts" "$work/fixdep.log"
 	check "trixie: foreign-arch fixdep: nothing compiled" \
@@ -563,7 +563,10 @@ nobuild_checks() {
 	check "no compiler: dpkg -i ${NEW##*/} succeeds" run_logged "$n" "$log" dpkg -i /tmp/debs/new.deb
 	sed 's/^/    | /' "$log"
 	check "no compiler: the install says so and names the package to install" \
-		grep -Eq "^pwm-imx-tpm-dkms: DKMS could not build pwm-imx-tpm for kernel $k: no C compiler \(([a-z0-9_]+-)*gcc-[0-9]+\)\.$" "$log"
+		bash -c 'grep -F "pwm-imx-tpm-dkms: DKMS could not build pwm-imx-tpm for kernel $1: no C compiler (" "$2" |
+			grep -Eq "\(([a-z0-9_]+-)*gcc-[0-9]+\)\.$" &&
+			grep -q "^pwm-imx-tpm-dkms:   Install it: apt install gcc-[0-9]* (or build-essential), then: dkms autoinstall -k" "$2"' \
+			sh "$k" "$log"
 	check "no compiler: README's troubleshooting quotes the message" \
 		readme_msg "pwm-imx-tpm-dkms: DKMS could not build pwm-imx-tpm for kernel" "$log"
 	check "no compiler: package configured (ii), dpkg --audit empty" ov_sh "$n" '

@@ -197,6 +197,20 @@ e2e_dtb() {
 		printf "%s\n" "$TPM_BASE"' sh "$top/tests/vm/vm.sh" "$ARCH" "$1" "$RAM_MB"
 }
 
+# evk_dtb OUT: mainline's i.MX7ULP EVK DTB, built from Debian's
+# linux-source 6.12 (trixie; the tree check-dtbo uses, cached): the board
+# DTB a vendor image keeps in /boot, for the overlay README's fdtget and
+# fdtoverlay examples (the emulated board boots its own).
+evk_dtb() {
+	local src dts=arch/arm/boot/dts/nxp/imx
+	src=$(deb_linux_source_series trixie 6.12 "$dts/imx7ulp-evk.dts" "$dts/imx7ulp.dtsi" \
+		"$dts/imx7ulp-pinfunc.h" include/dt-bindings include/uapi/linux/input-event-codes.h) ||
+		return 1
+	cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp -I "$src/$dts" -I "$src/include" \
+		-o "$W/evk.dts" "$src/$dts/imx7ulp-evk.dts" &&
+		dtc -q -I dts -O dtb -o "$1" "$W/evk.dts"
+}
+
 # disk_image ROOT IMG MIB: IMG, an MBR with one bootable Linux partition
 # from 1 MiB on, holding an ext4 file system of ROOT of MIB MiB (mke2fs -d,
 # no loop mount), as a board's SD card has.
@@ -366,6 +380,8 @@ suite_run() {
 		bash -c '[ "$(fdtget "$1" /bus@40000000/pwm@40250000 status)" = disabled ]' sh "$W/virt.dtb" ||
 		{ cat "$W/dtb.log"; return 0; }
 	cp "$W/virt.dtb" "$r/boot/e2e-board.dtb"
+	check "$s: /boot/imx7ulp-evk.dtb: mainline's EVK DTB (Debian's linux-source 6.12), for the documents' examples" \
+		evk_dtb "$r/boot/imx7ulp-evk.dtb"
 	check "$s: image configured (fstab, /etc/default/u-boot, users member and other, e2e-check.service)" \
 		e2e_configure "$r" "$TOKEN" || return 0
 	check "$s: u-boot-update: extlinux.conf with the board's DTB and no overlay" \

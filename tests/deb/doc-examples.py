@@ -18,6 +18,9 @@ applied to the block's text and each required to match:
 
   <!-- doc-test: board; replace "-q" with "-S -q" (why) -->
 
+and a note in parentheses after the phase says what the emulated board
+provides for the example (it is printed, not interpreted).
+
 So the examples run as the documents show them: a changed document changes
 the test, and a block without a marker fails it.
 
@@ -54,7 +57,8 @@ def parse_marker(text, where):
             raise DocError(f"{where}: a skip needs a reason")
         return "skip", [], reason
     parts = [p.strip() for p in text.split(";")]
-    phase = parts[0]
+    # a note on the emulated board may follow the phase: "board (why)"
+    phase = re.sub(r"\s*\(.*\)$", "", parts[0])
     if phase not in PHASES:
         raise DocError(f"{where}: unknown doc-test phase {phase!r}")
     subs = []

@@ -518,23 +518,6 @@ uboot_apply() {
 
 # ------------------------------------------------------------- sources
 
-# linux_source SUITE SERIES MEMBER...: the tree of the newest
-# linux-source-SERIES in SUITE, with MEMBERs extracted (cached). A suite can
-# carry more than one series (bullseye-security has 6.1, bookworm-security
-# 6.12), so the series is named, not taken as the newest.
-linux_source() {
-	local suite=$1 series=$2 name ver dir
-	shift 2
-	name=linux-source-$series
-	deb_apt_update "$suite" amd64
-	ver=$(deb_candidate "$suite" amd64 "$name")
-	[[ -n $ver ]] || deb_die "no $name in $suite"
-	dir=$(deb_cache_dir)/linux-source/${name}_$ver
-	deb_with_lock "src-${name}_$ver" deb_linux_source_locked \
-		"$suite" "$name" "$ver" "$dir" "$@"
-	printf '%s\n' "$dir"
-}
-
 # check_cases KEY BASE PREFIX TAG: apply each case of KEY (cases) to BASE
 # and check the merged tree (PREFIX-NAME.dtb).
 check_cases() {
@@ -603,7 +586,7 @@ for kv in "${KERNELS[@]}"; do
 	mkdir -p "$k/bindings"
 	src=$(
 		set -e
-		linux_source "$suite" "$series" \
+		deb_linux_source_series "$suite" "$series" \
 			"$dts/imx7ulp-evk.dts" "$dts/imx7ulp-com.dts" \
 			"$dts/imx7ulp.dtsi" "$dts/imx7ulp-pinfunc.h" \
 			include/dt-bindings include/uapi/linux/input-event-codes.h \

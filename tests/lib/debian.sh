@@ -563,6 +563,23 @@ deb_linux_source() {
 	printf '%s\n' "$dir"
 }
 
+# deb_linux_source_series SUITE SERIES MEMBER...: the tree of the newest
+# linux-source-SERIES in SUITE, with MEMBERs extracted (cached). A suite can
+# carry more than one series (bullseye-security has 6.1, bookworm-security
+# 6.12), so the series is named, not taken as the newest.
+deb_linux_source_series() {
+	local suite=$1 series=$2 name ver dir
+	shift 2
+	name=linux-source-$series
+	deb_apt_update "$suite" amd64
+	ver=$(deb_candidate "$suite" amd64 "$name")
+	[[ -n $ver ]] || deb_die "no $name in $suite"
+	dir=$(deb_cache_dir)/linux-source/${name}_$ver
+	deb_with_lock "src-${name}_$ver" deb_linux_source_locked \
+		"$suite" "$name" "$ver" "$dir" "$@"
+	printf '%s\n' "$dir"
+}
+
 deb_linux_source_locked() {
 	local suite=$1 name=$2 ver=$3 dir=$4 m need=() deb top tmp
 	shift 4
