@@ -32,9 +32,16 @@ fi
 src_ver=$(cat "$top/VERSION")
 ver=${ver:-$src_ver}
 
-# tree_tar: the tree as it is (committed or not), less build products,
-# logs and anything below build/.
+# tree_tar: the tree as it is (committed or not), less what git ignores:
+# build products of every tier (the test binaries too, which the source
+# package must not carry), logs, build/. Without git: less the usual
+# kernel build products, logs and build/.
 tree_tar() {
+	if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git -C "$top" ls-files -z -co --exclude-standard |
+			tar -C "$top" --null --no-recursion -cf - -T -
+		return
+	fi
 	tar -C "$top" --exclude-vcs --exclude=./build --exclude=./tests/logs \
 		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
 		--exclude='.*.cmd' --exclude=Module.symvers --exclude=modules.order \
