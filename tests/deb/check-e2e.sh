@@ -105,7 +105,10 @@ rootfs() {
 	else
 		deb_log "note: no $suite $ARCH index; using the cached root filesystem as it is"
 	fi
-	have=$(sed -n 's/^linux-image-armmp //p' "$d/versions" 2>/dev/null)
+	# the archive's candidate when it was built: the host's index has
+	# -security, which the image cannot use, so the kernel installed may be
+	# older than the candidate; compare like with like
+	have=$(sed -n 's/^candidate linux-image-armmp //p' "$d/versions" 2>/dev/null)
 	local p lacks=
 	for p in "${ROOT_PKGS[@]}"; do
 		grep -q "^$p " "$d/versions" 2>/dev/null || lacks="$lacks $p"
@@ -121,7 +124,10 @@ rootfs() {
 
 rootfs_build() {
 	local suite=$1 d=$2 want=$3 have r log t0=$SECONDS
-	have=$(sed -n 's/^linux-image-armmp //p' "$d/versions" 2>/dev/null)
+	# the archive's candidate when it was built: the host's index has
+	# -security, which the image cannot use, so the kernel installed may be
+	# older than the candidate; compare like with like
+	have=$(sed -n 's/^candidate linux-image-armmp //p' "$d/versions" 2>/dev/null)
 	local p lacks=
 	for p in "${ROOT_PKGS[@]}"; do
 		grep -q "^$p " "$d/versions" 2>/dev/null || lacks="$lacks $p"
@@ -170,6 +176,7 @@ rootfs_build() {
 		"${ROOT_PKGS[@]}" 'linux-image-[0-9]*' 'linux-headers-[0-9]*' 2>/dev/null |
 		sed -n 's/^ii  *//p' >"$d/versions"
 	cat "$r/etc/apt/sources.list" >>"$d/versions"
+	[[ -z $want ]] || echo "candidate linux-image-armmp $want" >>"$d/versions"
 	mv "$r" "$d/root"
 	touch "$d/root.ok"
 	deb_log "$suite $ARCH: root filesystem ready in $((SECONDS - t0)) s"
