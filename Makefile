@@ -17,6 +17,10 @@
 #                        build/deb/ (dpkg-buildpackage -b, then lintian)
 #   make check-deb       install, build (DKMS), upgrade, remove and purge it
 #                        in Debian chroots (tests/deb/check-deb.sh)
+#   make check-debian-tools  Debian's own tools on the packages: autopkgtest
+#                        (the declared autopkgtest-pkg-dkms test) and piuparts
+#                        (install, upgrade from 0.0.9, purge) on trixie
+#                        (tests/deb/debian-tools.sh)
 #   make check-e2e       the whole story on an emulated armhf board: Debian
 #                        armhf images (bookworm, trixie), DKMS build of the
 #                        package, boot with systemd (tests/deb/check-e2e.sh;
@@ -35,7 +39,7 @@ export IMX_TPM_PWM_CACHE
 # one-threaded checks), so on a 2-core machine the second lane, check-e2e
 # then the 7.3 debug kernel's guests, runs beside the first. make vm-debug
 # runs both debug kernels' parts on its own.
-TIERS := lint,unit,model-core,matrix,shapes,check-dtbo,check-deb,vm,faults,vm-debug-6.12+check-e2e,vm-debug-7.3
+TIERS := lint,unit,model-core,matrix,shapes,check-dtbo,check-deb,vm,faults,vm-debug-6.12+check-e2e,check-debian-tools,vm-debug-7.3
 
 # make check runs the end-to-end check for one suite with a shorter
 # selftest (channels 0 and 5), to stay within CI's time; "make check-e2e"
@@ -45,7 +49,8 @@ check: export CHECK_E2E_SELFTEST_ARGS ?= -S -q -C 0,5
 
 .PHONY: all modules clean deps check lint unit model-core matrix shapes vm vm-debug vm-debug-7.3 \
 	vm-debug-6.12 stress faults bench \
-	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools deb check-deb check-e2e
+	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools deb check-deb check-e2e \
+	check-debian-tools
 
 all: modules
 
@@ -161,6 +166,9 @@ deb:
 
 check-deb: deps deb
 	tests/deb/check-deb.sh build/deb
+
+check-debian-tools: deps deb
+	tests/deb/debian-tools.sh build/deb
 
 check-e2e: deps deb
 	tests/deb/check-e2e.sh build/deb $(CHECK_E2E_SUITES)

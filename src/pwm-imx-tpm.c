@@ -272,17 +272,23 @@ static bool pwm_imx_tpm_short(const struct pwm_imx_tpm *tpm, u64 period_ns)
  * Busy-wait, for at most @max_ns, until the counter has wrapped since it
  * read @from (it may have done so already). -EAGAIN if it did not, or if
  * the wrap was first seen more than @late ticks into the new period.
+ *
+ * This may run with interrupts disabled, where the clock need not advance
+ * (a jiffies clocksource): the wait also ends when the delays between the
+ * reads add up to @max_ns, as read_poll_timeout_atomic() does.
  */
 static int pwm_imx_tpm_spin_to_wrap(struct pwm_imx_tpm *tpm, u32 from,
 				    u32 late, u64 max_ns)
 {
 	ktime_t end = ktime_add_ns(ktime_get(), max_ns);
 	u32 mask = pwm_imx_tpm_mask(tpm);
+	u64 spun_ns = 0;
 	u32 cnt;
 	int ret;
 
 	for (;;) {
-		bool expired = ktime_after(ktime_get(), end);
+		bool expired = ktime_after(ktime_get(), end) ||
+			       spun_ns >= max_ns;
 
 		ret = regmap_read(tpm->regmap, PWM_IMX_TPM_CNT, &cnt);
 		if (ret)
@@ -293,7 +299,8 @@ static int pwm_imx_tpm_spin_to_wrap(struct pwm_imx_tpm *tpm, u32 from,
 		if (expired)
 			return -EAGAIN;
 		from = cnt;
-		cpu_relax();
+		udelay(1);
+		spun_ns += NSEC_PER_USEC;
 	}
 }
 
@@ -551,6 +558,7 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 				 u32 *cnt, u64 *left)
 {
 	u64 half = div_u64(imx_tpm_period_ns(cur, tpm->rate), 2);
+	ktime_t end;
 	u64 wait;
 	u32 prev;
 	int ret;
@@ -558,6 +566,8 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 	ret = pwm_imx_tpm_time_to_wrap(tpm, cur, left, cnt);
 	if (ret)
 		return ret;
+	/* a counter that stops meanwhile must not keep us here */
+	end = ktime_add_ns(ktime_get(), *left + PWM_IMX_TPM_EARLY_MAX_NS);
 
 	if (*left > *early) {
 		wait = div_u64(*left - *early, NSEC_PER_USEC);
@@ -579,6 +589,8 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 					     PWM_IMX_TPM_EARLY_MIN_NS));
 			return -EAGAIN;
 		}
+		if (ktime_after(ktime_get(), end))
+			return -EAGAIN;
 		cpu_relax();
 	}
 

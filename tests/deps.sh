@@ -30,7 +30,19 @@ pkgs=(make gcc libc6-dev perl shellcheck debootstrap xz-utils
       dpkg-dev debhelper dh-dkms lintian fakeroot
       debian-archive-keyring ca-certificates kmod
       qemu-system-arm qemu-system-x86 device-tree-compiler cpio gzip procps
-      dt-schema python3 qemu-user-static binfmt-support e2fsprogs)
+      dt-schema python3 qemu-user-static binfmt-support e2fsprogs
+      autopkgtest autodep8 piuparts mmdebstrap)
+
+# autopkgtest-virt-unshare (make check-debian-tools) maps the testbed's
+# users through an /etc/subuid and /etc/subgid range of the calling user
+if [ "$(id -u)" -eq 0 ]; then
+	for f in /etc/subuid /etc/subgid; do
+		if ! grep -q '^root:' "$f" 2>/dev/null; then
+			echo "deps: adding root:1000000:65536 to $f (autopkgtest-virt-unshare)" >&2
+			echo 'root:1000000:65536' >>"$f"
+		fi
+	done
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -15,7 +15,7 @@ total_skipped=0
 # totals.
 # SCRIPT "-" runs the kselftest, whose KTAP totals line counts instead.
 run_guest() {
-	local name=$1 target=$2 path=$3 script=$4 timeout=$5 log line p f s rc
+	local name=$1 target=$2 path=$3 script=$4 timeout=$5 log line p f s rc start=$SECONDS
 	: "${VM_LOGDIR:?}"
 	shift 5
 	log=$VM_LOGDIR/${target/:/-}-$path.log
@@ -32,7 +32,13 @@ run_guest() {
 		line=$(sed -nE "s/^# Totals: pass:([0-9]+) fail:([0-9]+) .* skip:([0-9]+) .*/$name: \1 passed, \2 failed, \3 skipped/p" "$log" | tail -n 1)
 	fi
 	if [[ -z $line ]]; then
-		echo "$name: no result from the guest (log: ${log#"$top"/})"
+		# where it stopped, on the one line that run-tiers.sh repeats
+		# at the end of make check (a CI log often shows only its tail)
+		local last tail problem
+		last=$(grep -E '^(ok|not ok) ' "$log" 2>/dev/null | tail -n 1 | cut -c1-120)
+		tail=$(grep -vE '^[[:space:]]*$' "$log" 2>/dev/null | tail -n 1 | cut -c1-160)
+		problem=$(head -n 1 "$log.problems" 2>/dev/null | cut -c1-160)
+		echo "$name: no result from the guest (log: ${log#"$top"/}; vm.sh exit $rc after $((SECONDS - start)) s; last test point: ${last:-none}; last line: ${tail:-none}${problem:+; first kernel problem: $problem})"
 		total_failed=$((total_failed + 1))
 		return
 	fi
