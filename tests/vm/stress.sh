@@ -15,7 +15,10 @@
 #             tests/vm/takeover-guest.sh on arm64 7.3 (the model loaded with
 #             the states a bootloader may leave: channels in other modes,
 #             a centre-aligned or stopped counter; duty changes at a 1 kHz
-#             counter clock)
+#             counter clock), and tests/vm/jiffies-guest.sh on amd64 7.3
+#             booted with clocksource=jiffies (time stands still with
+#             interrupts disabled: prescaler changes of a running channel
+#             must still return)
 #   --debug   the debug kernels of tests/vm/debug-kernel.sh: on 7.3
 #             (PREEMPT_RT, PWM_DEBUG, KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
 #             kmemleak, ODEBUG, irqsoff tracer; the driver's waveform path)
@@ -86,6 +89,8 @@ case ${1:-} in
 	run_guest faults amd64:7.3 model "$here/faults-guest.sh" 600
 	run_guest late-clock arm64:7.3 dt-late "$here/late-clock-guest.sh" 600
 	run_guest takeover arm64:7.3 model "$here/takeover-guest.sh" 600
+	VM_KERNEL_ARGS=clocksource=jiffies \
+		run_guest jiffies amd64:7.3 model "$here/jiffies-guest.sh" 600
 	;;
 --short)
 	tier=stress
