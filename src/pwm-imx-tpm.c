@@ -558,7 +558,6 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 				 u32 *cnt, u64 *left)
 {
 	u64 half = div_u64(imx_tpm_period_ns(cur, tpm->rate), 2);
-	ktime_t end;
 	u64 wait;
 	u32 prev;
 	int ret;
@@ -566,8 +565,6 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 	ret = pwm_imx_tpm_time_to_wrap(tpm, cur, left, cnt);
 	if (ret)
 		return ret;
-	/* a counter that stops meanwhile must not keep us here */
-	end = ktime_add_ns(ktime_get(), *left + PWM_IMX_TPM_EARLY_MAX_NS);
 
 	if (*left > *early) {
 		wait = div_u64(*left - *early, NSEC_PER_USEC);
@@ -589,8 +586,6 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 					     PWM_IMX_TPM_EARLY_MIN_NS));
 			return -EAGAIN;
 		}
-		if (ktime_after(ktime_get(), end))
-			return -EAGAIN;
 		cpu_relax();
 	}
 

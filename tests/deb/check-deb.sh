@@ -492,15 +492,20 @@ overlay_helper_checks() {
 		pwm-imx-tpm-overlay --root $r list | grep -q "^  \[enabled\]  '"$evk"'$"
 		pwm-imx-tpm-overlay --root $r disable '"$evk"'
 		diff -u /tmp/ext.orig $r/boot/extlinux/extlinux.conf'
-	check "helper: an overlay left enabled: remove says so, purge takes it out of extlinux.conf" ov_sh "$n" '
+	# the overlay directory set in a drop-in of the user's, not in
+	# /etc/default/u-boot: the purge must find the copy there
+	check "helper: an overlay left enabled (directory from a user's drop-in): remove says so, purge takes it out of extlinux.conf and the directory" ov_sh "$n" '
+		mkdir -p /etc/u-boot-menu/conf.d
+		echo "U_BOOT_FDT_OVERLAYS_DIR=/boot/overlays-user/" >/etc/u-boot-menu/conf.d/00-user.conf
 		pwm-imx-tpm-overlay enable '"$evk"' >/dev/null 2>&1 || exit 1
+		[ -f /boot/overlays-user/'"$evk"'.dtbo ] || { ls -R /boot; exit 1; }
 		dpkg -r '"$PKG"' >/tmp/r.log 2>&1 || { cat /tmp/r.log; exit 1; }
 		grep -q "stay in u-boot-menu" /tmp/r.log || { cat /tmp/r.log; exit 1; }
 		dpkg -P '"$PKG"' >/tmp/p.log 2>&1 || { cat /tmp/p.log; exit 1; }
 		cat /tmp/p.log
 		grep "fdtoverlays" /boot/extlinux/extlinux.conf
-		[ ! -e /etc/u-boot-menu/conf.d/pwm-imx-tpm.conf ] && [ ! -e /boot/dtbo/'"$evk"'.dtbo ] &&
-			! grep -q '"$evk"' /boot/extlinux/extlinux.conf'
+		[ ! -e /etc/u-boot-menu/conf.d/pwm-imx-tpm.conf ] && [ ! -e /boot/overlays-user/'"$evk"'.dtbo ] &&
+			[ ! -e /boot/dtbo/'"$evk"'.dtbo ] && ! grep -q '"$evk"' /boot/extlinux/extlinux.conf'
 }
 
 # --- installs where the module cannot be built ---------------------------------
