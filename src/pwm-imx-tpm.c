@@ -557,7 +557,9 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 				 const struct imx_tpm_pwm_hw *cur, u64 *early,
 				 u32 *cnt, u64 *left)
 {
-	u64 half = div_u64(imx_tpm_period_ns(cur, tpm->rate), 2);
+	u64 period_ns = imx_tpm_period_ns(cur, tpm->rate);
+	u64 half = div_u64(period_ns, 2);
+	ktime_t end;
 	u64 wait;
 	u32 prev;
 	int ret;
@@ -565,6 +567,14 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 	ret = pwm_imx_tpm_time_to_wrap(tpm, cur, left, cnt);
 	if (ret)
 		return ret;
+	/*
+	 * The wait ends a period after the wrap was due, whatever the count:
+	 * a counter that stopped, or one read against a clock that moves in
+	 * steps of whole periods (a jiffies clocksource, which the test
+	 * model's counter follows), would never reach the end.
+	 */
+	end = ktime_add_ns(ktime_get(), *left + period_ns +
+			   PWM_IMX_TPM_EARLY_MAX_NS);
 
 	if (*left > *early) {
 		wait = div_u64(*left - *early, NSEC_PER_USEC);
@@ -586,6 +596,8 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 					     PWM_IMX_TPM_EARLY_MIN_NS));
 			return -EAGAIN;
 		}
+		if (ktime_after(ktime_get(), end))
+			return -EAGAIN;
 		cpu_relax();
 	}
 
