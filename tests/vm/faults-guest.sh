@@ -29,28 +29,8 @@ KSELFTEST=/vm/tests/pwm-imx-tpm.sh
 # threads on 2 cores). What this must catch is a wait of seconds (a retry
 # until a deadline far away), which this margin still does.
 MARGIN_MS=250
-BAD=0
 # shellcheck source=guest-ktap.sh source-path=SCRIPTDIR
 . /vm/tests/guest-ktap.sh
-
-fail() {
-	diag "$*"
-	BAD=1
-}
-
-# test point DESCRIPTION: passed unless fail was called since the last one
-point() {
-	result "$BAD" "$1"
-	BAD=0
-}
-
-# time since boot in ms (10 ms steps)
-now_ms() {
-	_n=$(cut -d' ' -f1 /proc/uptime)
-	_f=${_n#*.}
-	# two decimals; no leading 0 (not octal)
-	echo $((${_n%.*} * 1000 + 10 * ${_f#0}))
-}
 
 # the bound device and its pwmchip: DEV, CHIP
 find_chip() {
@@ -64,15 +44,6 @@ find_chip() {
 		[ "$(readlink "$c/device" 2>/dev/null | sed 's@.*/@@')" = "$DEV" ] && CHIP=$c
 	done
 	[ -n "$CHIP" ]
-}
-
-# write $1 to $2; ERR: empty on success, else the error text
-wr() {
-	ERR=
-	if ! echo "$1" 2>"/tmp/faults.err" >"$2"; then
-		ERR=$(cat /tmp/faults.err)
-		[ -n "$ERR" ] || ERR=failed
-	fi
 }
 
 # reload the model with the given parameters, then the driver

@@ -18,36 +18,8 @@ MDIR=/sys/kernel/debug/imx-tpm-model
 # a write may take the driver's deadline (16 periods plus 200 ms) with
 # the coarse clock's steps: far below this
 LIMIT_MS=10000
-BAD=0
 # shellcheck source=guest-ktap.sh source-path=SCRIPTDIR
 . /vm/tests/guest-ktap.sh
-
-fail() {
-	diag "$*"
-	BAD=1
-}
-
-point() {
-	result "$BAD" "$1"
-	BAD=0
-}
-
-now_ms() {
-	_n=$(cut -d' ' -f1 /proc/uptime)
-	_f=${_n#*.}
-	echo $((${_n%.*} * 1000 + 10 * ${_f#0}))
-}
-
-# write $1 to $2; ERR: empty on success, else the error text; MS: time taken
-wr() {
-	ERR=
-	_t0=$(now_ms)
-	if ! echo "$1" 2>/tmp/jiffies.err >"$2"; then
-		ERR=$(cat /tmp/jiffies.err)
-		[ -n "$ERR" ] || ERR=failed
-	fi
-	MS=$(($(now_ms) - _t0))
-}
 
 ktap_plan 3
 
