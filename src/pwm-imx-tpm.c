@@ -550,8 +550,16 @@ static int pwm_imx_tpm_counting(struct pwm_imx_tpm *tpm,
  * or in the last tick of the period; the count read then goes to @cnt, the
  * time left to @left. How late a sleep wakes up is not known (much later
  * in a virtual machine than on a board), so @early doubles, up to half a
- * period, whenever the wrap was missed. -EAGAIN if it was (the next one is
- * to be waited for).
+ * period, whenever the sleep missed the wrap; -EAGAIN then (the next one
+ * is to be waited for).
+ *
+ * The busy-wait may miss the last PWM_IMX_TPM_MARGIN_NS as well, when an
+ * interrupt handler runs then. That interrupt may come at the same point
+ * of every period (a tick of a period that divides the PWM period, from
+ * the same oscillator), so the wrap that has just passed is not given up:
+ * the count read before it goes to @cnt and 0 to @left, and the caller
+ * checks with interrupts disabled whether it is still early enough in the
+ * new period.
  */
 static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 				 const struct imx_tpm_pwm_hw *cur, u64 *early,
@@ -559,6 +567,7 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 {
 	u64 period_ns = imx_tpm_period_ns(cur, tpm->rate);
 	u64 half = div_u64(period_ns, 2);
+	bool slept = false;
 	ktime_t end;
 	u64 wait;
 	u32 prev;
@@ -582,6 +591,7 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 			msleep(div_u64(wait, USEC_PER_MSEC) - 10);
 		else
 			usleep_range(wait, wait + 10);
+		slept = true;
 	}
 
 	while (*left > PWM_IMX_TPM_MARGIN_NS && *cnt != cur->mod) {
@@ -589,15 +599,22 @@ static int pwm_imx_tpm_near_wrap(struct pwm_imx_tpm *tpm,
 		ret = pwm_imx_tpm_time_to_wrap(tpm, cur, left, cnt);
 		if (ret)
 			return ret;
-		/* overslept: the wrap has passed */
-		if (*cnt < prev) {
+		if (*cnt < prev && slept) {
+			/* overslept: the wrap has passed */
 			*early = min_t(u64, 2 * *early,
 				       max_t(u64, half,
 					     PWM_IMX_TPM_EARLY_MIN_NS));
 			return -EAGAIN;
 		}
+		if (*cnt < prev) {
+			/* held up in the last part of the period */
+			*cnt = prev;
+			*left = 0;
+			return 0;
+		}
 		if (ktime_after(ktime_get(), end))
 			return -EAGAIN;
+		slept = false;
 		cpu_relax();
 	}
 

@@ -131,6 +131,15 @@ struct tpm_model {
 	 */
 	u32 held_up_us;
 	u64 held_up;
+	/*
+	 * debugfs fault_wrap_irq_us: an interrupt handler that runs at the
+	 * same point of every period. A CNT read, made with interrupts
+	 * enabled, that finds the counter running and the wrap at most this
+	 * long away holds the reader until this long after the wrap, as if
+	 * an interrupt had come right after the read. wrap_irqs counts them.
+	 */
+	u32 wrap_irq_us;
+	u64 wrap_irqs;
 	/* power-loss resets done (suspend_resets, debugfs suspend_reset) */
 	u64 resets;
 	struct tpm_run *runs;
@@ -183,6 +192,20 @@ static void tpm_model_io_done(struct tpm_model *m, u64 t0)
 }
 
 /*
+ * regmap's own lock, held around each access and read-modify-write. With
+ * just .fast_io it would be a spinlock_t, which sleeps on PREEMPT_RT, and
+ * the driver takes it with interrupts disabled: a raw spinlock, as the
+ * driver gives its own MMIO regmap (.use_raw_spinlock, which 5.10 lacks;
+ * these callbacks work on every kernel). One model device, one lock.
+ */
+static struct {
+	raw_spinlock_t lock;
+	unsigned long flags;
+} tpm_model_map_lock = {
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(tpm_model_map_lock.lock),
+};
+
+/*
  * fault_held_up_us: on a read of a CnV still buffered after its skipped
  * wrap, return how long to hold the reader up (and disarm); 0 otherwise.
  * Called with m->lock held.
@@ -205,6 +228,32 @@ static u32 tpm_model_held_up(struct tpm_model *m, unsigned int reg)
 }
 
 /*
+ * fault_wrap_irq_us: on a CNT read of @cnt made with interrupts enabled
+ * (@irqs_on), the time in ns to hold the reader up; 0 if none. Called with
+ * m->lock held.
+ */
+static u64 tpm_model_wrap_irq(struct tpm_model *m, unsigned int reg, u32 cnt,
+			      bool irqs_on)
+{
+	struct tpm_core *c = &m->core;
+	u64 irq_ns = (u64)m->wrap_irq_us * NSEC_PER_USEC;
+	u64 ticks, left;
+
+	if (!irq_ns || reg != TPM_CNT || !irqs_on ||
+	    !(c->sc & TPM_SC_CMOD) || cnt > c->mod)
+		return 0;
+	/* the wrap comes after the tick of c->mod: whole ticks, rounded up */
+	ticks = (u64)c->mod - cnt + 1;
+	left = div_u64((ticks << (c->sc & TPM_SC_PS)) * NSEC_PER_SEC +
+		       c->rate - 1, c->rate);
+	if (left > irq_ns)
+		return 0;
+	m->wrap_irqs++;
+
+	return left + irq_ns;
+}
+
+/*
  * regmap callbacks. The PWM driver calls them with interrupts disabled:
  * they must not sleep.
  */
@@ -217,6 +266,9 @@ static int tpm_model_reg_read(void *context, unsigned int reg,
 	int ret = 0;
 
 	u32 stall_us = 0;
+	u64 irq_ns = 0;
+	/* the caller's interrupt state, saved by tpm_model_regmap_lock() */
+	bool irqs_on = !irqs_disabled_flags(tpm_model_map_lock.flags);
 
 	raw_spin_lock_irqsave(&m->lock, flags);
 	if (m->fault_io) {
@@ -226,11 +278,14 @@ static int tpm_model_reg_read(void *context, unsigned int reg,
 		*val = tpm_core_read(&m->core, reg);
 		tpm_core_note_read(&m->core, reg);
 		stall_us = tpm_model_held_up(m, reg);
+		irq_ns = tpm_model_wrap_irq(m, reg, *val, irqs_on);
 	}
 	raw_spin_unlock_irqrestore(&m->lock, flags);
 	tpm_model_io_done(m, t0);
 	if (stall_us)
 		mdelay(DIV_ROUND_UP(stall_us, 1000));
+	if (irq_ns)
+		udelay(DIV_ROUND_UP(irq_ns, NSEC_PER_USEC));
 
 	return ret;
 }
@@ -255,20 +310,6 @@ static int tpm_model_reg_write(void *context, unsigned int reg,
 
 	return ret;
 }
-
-/*
- * regmap's own lock, held around each access and read-modify-write. With
- * just .fast_io it would be a spinlock_t, which sleeps on PREEMPT_RT, and
- * the driver takes it with interrupts disabled: a raw spinlock, as the
- * driver gives its own MMIO regmap (.use_raw_spinlock, which 5.10 lacks;
- * these callbacks work on every kernel). One model device, one lock.
- */
-static struct {
-	raw_spinlock_t lock;
-	unsigned long flags;
-} tpm_model_map_lock = {
-	.lock = __RAW_SPIN_LOCK_UNLOCKED(tpm_model_map_lock.lock),
-};
 
 static void tpm_model_regmap_lock(void *arg)
 	__acquires(&tpm_model_map_lock.lock)
@@ -542,6 +583,32 @@ static int tpm_model_held_up_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(tpm_model_held_up_fops, tpm_model_held_up_get,
 			 tpm_model_held_up_set, "%llu\n");
 
+static int tpm_model_wrap_irq_get(void *data, u64 *val)
+{
+	struct tpm_model *m = data;
+
+	return tpm_model_count_get(m, &m->wrap_irqs, val);
+}
+
+/* Arm (@val us, at most 1 ms) or, with 0, disarm fault_wrap_irq_us */
+static int tpm_model_wrap_irq_set(void *data, u64 val)
+{
+	struct tpm_model *m = data;
+	unsigned long flags;
+
+	if (val > USEC_PER_MSEC)
+		return -EINVAL;
+
+	raw_spin_lock_irqsave(&m->lock, flags);
+	m->wrap_irq_us = val;
+	raw_spin_unlock_irqrestore(&m->lock, flags);
+
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(tpm_model_wrap_irq_fops, tpm_model_wrap_irq_get,
+			 tpm_model_wrap_irq_set, "%llu\n");
+
 /* Power loss: every register to its reset value */
 static void tpm_model_reset(struct tpm_model *m)
 {
@@ -605,6 +672,8 @@ static void tpm_model_debugfs_init(struct tpm_model *m)
 				   &tpm_model_suspend_reset_fops);
 	debugfs_create_file_unsafe("fault_held_up_us", 0644, m->debugfs, m,
 				   &tpm_model_held_up_fops);
+	debugfs_create_file_unsafe("fault_wrap_irq_us", 0644, m->debugfs, m,
+				   &tpm_model_wrap_irq_fops);
 }
 
 /*

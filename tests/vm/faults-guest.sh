@@ -10,6 +10,9 @@
 #   - the writer's CPU taken away right after it read "not latched yet",
 #     past the driver's deadline, while the change latches: no -ETIMEDOUT
 #     (the model's fault_held_up_us);
+#   - an interrupt at the same point of every period, across the wrap: a
+#     prescaler change still stops the counter at a wrap (the model's
+#     fault_wrap_irq_us);
 #   - register access fails: the error comes back to the writer, nothing
 #     crashes, and at probe time the probe fails with the error;
 #   - PARAM reports 0 channels or an impossible counter width: probe fails
@@ -56,7 +59,7 @@ reload() {
 	insmod "$KO"
 }
 
-ktap_plan 7
+ktap_plan 8
 # shellcheck source=/dev/null # written by vm.sh: VM_MODEL_PARAMS
 . /vm/env
 if ! find_chip; then
@@ -130,6 +133,46 @@ diag "20 duty changes, $held with the reader held up 3 ms, $nfail failed"
 wr 0 "$p/enable"
 wr 0 "$CHIP/unexport"
 point "reader held up 3 ms right after seeing a duty change not yet taken: every change succeeds (no -ETIMEDOUT)"
+
+# -- 1c. an interrupt at the same point of every period: the model holds
+# a CNT read made with interrupts enabled in the last 100 us before a wrap
+# until 100 us after it. The driver's busy-wait before the wrap at which a
+# prescaler change stops the counter sees each such wrap only after it has
+# passed; it must stop the counter at one of them, early enough in the new
+# period, rather than wait for a wrap it can never see coming (driver of
+# c457de5: ETIMEDOUT after 0.5 s, every time). 20 ms -> 80 us changes the
+# prescaler (3 -> 0 at 24 MHz); the way back runs without the fault.
+wr 0 "$CHIP/export"
+p=$CHIP/pwm0
+wr 80000 "$p/period"
+wr 40000 "$p/duty_cycle"
+wr 1 "$p/enable"
+[ -z "$ERR" ] || fail "enable: $ERR"
+irqs0=$(cat "$MDIR/fault_wrap_irq_us")
+n=0
+nfail=0
+ms_max=0
+while [ "$n" -lt 10 ]; do
+	wr 20000000 "$p/period"
+	[ -z "$ERR" ] || fail "change $n: 80 us -> 20 ms: $ERR"
+	echo 100 >"$MDIR/fault_wrap_irq_us"
+	wr 80000 "$p/period"
+	echo 0 >"$MDIR/fault_wrap_irq_us"
+	[ "$MS" -le "$ms_max" ] || ms_max=$MS
+	if [ -n "$ERR" ]; then
+		nfail=$((nfail + 1))
+		[ "$nfail" -le 3 ] && fail "change $n: 20 ms -> 80 us with an interrupt at every wrap: $ERR after $MS ms"
+	fi
+	RD=$(cat "$p/period")
+	[ "$RD" = 80000 ] || fail "change $n: period reads $RD, expected 80000"
+	n=$((n + 1))
+done
+irqs=$(($(cat "$MDIR/fault_wrap_irq_us") - irqs0))
+diag "10 prescaler changes 20 ms -> 80 us: $irqs reads held across a wrap, $nfail failed, longest $ms_max ms"
+[ "$irqs" -ge 1 ] || fail "no read was held across a wrap: the case was not exercised"
+wr 0 "$p/enable"
+wr 0 "$CHIP/unexport"
+point "an interrupt at the same point of every period, 100 us before the wrap to 100 us after: every prescaler change succeeds"
 
 # -- 2. register access fails on a running channel
 wr 0 "$CHIP/export"
