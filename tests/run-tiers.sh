@@ -104,6 +104,15 @@ for tier in "${failed_tiers[@]}"; do
 		"$logdir/$tier.log" 2>/dev/null | head -n 30
 done
 
+# where the time went, so that a CI log's tail has it: the tiers' own
+# time lines (phases, guests)
+echo "=== times"
+for l in "${summary[@]}"; do
+	tier=${l%% *}
+	grep -hE "^$tier: (time |done in [0-9]+ s)|^vm: [a-z0-9.-]+: guest exit .* after [0-9]+ s" \
+		"$logdir/$tier.log" 2>/dev/null | sed "s/^vm:/$tier:/"
+done
+
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
 if [ "$skipped" -gt 0 ]; then

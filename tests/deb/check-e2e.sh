@@ -47,9 +47,10 @@
 # "check-e2e: N passed, M failed"; missing tools or packages are failures.
 # Environment: IMX_TPM_PWM_CACHE, CHECK_E2E_TIMEOUT (seconds per boot,
 # default 1800: boot 1 took 844 s beside make check's other lane),
-# CHECK_E2E_SELFTEST_ARGS (options of the selftest in the guest, default
-# "-S -q": all 6 channels, about 8 min under TCG; "-S -q -C 0,5"
-# takes a fraction of that), CHECK_E2E_KEEP=1 (keep the work directory), CHECK_E2E_LOGDIR,
+# CHECK_E2E_SELFTEST_ARGS (options of the selftest's own run in the guest,
+# default "-S -q": all 6 channels, about 8 min under TCG; "-S -q -C 0,5"
+# took 289 s; "none": no run of its own, the README's example, which runs it
+# on channel 3, is then the only one), CHECK_E2E_KEEP=1 (keep the work directory), CHECK_E2E_LOGDIR,
 # IMX_TPM_PWM_E2E_REBUILD=1 (build the cached root filesystems again), and
 # those of tests/lib/debian.sh.
 set -uo pipefail
