@@ -14,6 +14,9 @@
  *   --mutate 3  make the inversed waveform shape one tick later (its high
  *               time rounded down instead of its offset)
  * A mutated run must report failures; the Makefile checks that it does.
+ * The Makefile also builds the test against copies of the header with an
+ * error put in by sed (mutants 4 to 6, see there): those are caught by the
+ * slow rates and the read-back of arbitrary register states.
  *
  * The final line is "unit: N passed, M failed", counting individual checks
  * (one request gives up to 11 checks); the number of requests is printed on
@@ -38,8 +41,17 @@ typedef unsigned __int128 u128;
 #define BRUTE_PERIODS	64
 /* waveforms per rate and width */
 #define WAVEFORMS	20000
+/* register states read back per rate and width */
+#define STATES		20000
 
-static const u32 rates[] = { 32768, 24000000, 48000000, 1000000000 };
+/*
+ * Rates: the i.MX7ULP's 32768 Hz and 24 MHz clocks and more, and slow ones
+ * where a period or duty in ns no longer fits in 64 bits (1 and 29 Hz at
+ * width 32: 2^39 cycles are 5.5e20 and 1.9e19 ns; read back saturates)
+ */
+static const u32 rates[] = {
+	1, 29, 1000, 32767, 32768, 24000000, 48000000, 1000000000,
+};
 static const unsigned int widths[] = { 16, 32 };
 
 static int mutate;
@@ -819,6 +831,99 @@ static void run_waveforms(u32 rate, unsigned int width, unsigned int count)
 	       wfs.over_forced, wfs.over_max, checks_failed - before);
 }
 
+/*
+ * Read-back of register states the rounding never writes but a bootloader
+ * may leave: any prescaler, any MOD, any CnV (also above MOD + 1), both
+ * polarities. The expectation is the pin output of pin_of() in whole
+ * ticks, each length in ns rounded up and saturated at U64_MAX, as the
+ * core promises; imx_tpm_period_ns() and imx_tpm_duty_ns() are the legacy
+ * state's view (the duty as the CnV ticks, whatever the polarity).
+ */
+static void run_states(u32 rate, unsigned int width, unsigned int count)
+{
+	unsigned long long before = checks_failed, above = 0, sat = 0;
+	u64 top = 1ULL << width;
+	unsigned int i;
+
+	for (i = 0; i < count; i++) {
+		struct imx_tpm_pwm_hw hw;
+		struct pin want;
+		u64 n, c, rp, rd, ro, wd;
+		u64 p = 0, d = 0, o = 0;
+		int keep = (int)(rnd() & 1);
+
+		hw.ps = (unsigned int)rnd_below(PS_COUNT);
+		switch (rnd() & 3) {
+		case 0:
+			hw.mod = (u32)(top - 1);
+			break;
+		case 1:
+			hw.mod = (u32)rnd_below(4);
+			break;
+		default:
+			hw.mod = (u32)rnd_below(top);
+			break;
+		}
+		n = (u64)hw.mod + 1;
+		switch (rnd() & 7) {
+		case 0:
+			c = 0;
+			break;
+		case 1:
+			c = n - 1;
+			break;
+		case 2:
+			c = n;
+			break;
+		case 3:
+		case 4:
+			/* above MOD + 1: 100 %, as MOD + 1 */
+			c = n + rnd_below(top - n + 1);
+			break;
+		default:
+			c = rnd_below(top);
+			break;
+		}
+		if (c > top - 1)
+			c = top - 1;	/* the register's width */
+		hw.cnv = (u32)c;
+		if (c > n)
+			above++;
+		if (ticks_ns(n, hw.ps, rate) == U64_MAX_)
+			sat++;
+
+		/* imx_tpm_period_ns(), imx_tpm_duty_ns(): c ticks, at most n */
+		rp = imx_tpm_period_ns(&hw, rate);
+		rd = imx_tpm_duty_ns(&hw, rate);
+		wd = ticks_ns(c < n ? c : n, hw.ps, rate);
+		WF_CHECK(rp == ticks_ns(n, hw.ps, rate),
+			 "state read-back: period of MOD + 1 ticks");
+		WF_CHECK(rd == wd, "state read-back: duty of min(CnV, MOD + 1) ticks");
+
+		/* imx_tpm_waveform_ns(): the pin */
+		want = pin_of(n, c, keep);
+		imx_tpm_waveform_ns(&hw, keep, rate, &rp, &rd, &ro);
+		WF_CHECK(rp == ticks_ns(n, hw.ps, rate) &&
+			 rd == ticks_ns(want.len, hw.ps, rate) &&
+			 ro == (want.len == n || !want.len ? 0 :
+				ticks_ns(want.start, hw.ps, rate)),
+			 "state read-back: waveform is the pin output");
+	}
+	/* the cases this is for must have come up */
+	if (above < count / 8) {
+		checks_failed++;
+		printf("FAIL %u Hz, width %u: only %llu states with CnV above MOD + 1\n",
+		       rate, width, above);
+	}
+	if (width == 32 && rate <= 29 && sat < count / 100) {
+		checks_failed++;
+		printf("FAIL %u Hz, width %u: only %llu periods beyond 2^64 ns\n",
+		       rate, width, sat);
+	}
+	printf("%10u Hz, width %2u: %7u register states read back (%llu with CnV above MOD + 1, %llu periods beyond 2^64 ns); %llu failed\n",
+	       rate, width, count, above, sat, checks_failed - before);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int r, w;
@@ -838,6 +943,9 @@ int main(int argc, char **argv)
 	for (r = 0; r < sizeof(rates) / sizeof(rates[0]); r++)
 		for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
 			run_waveforms(rates[r], widths[w], WAVEFORMS);
+	for (r = 0; r < sizeof(rates) / sizeof(rates[0]); r++)
+		for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
+			run_states(rates[r], widths[w], STATES);
 
 	printf("requests: %llu, %llu with a failed check\n", requests,
 	       requests_failed);
