@@ -1096,6 +1096,16 @@ test_rounding() {
 		done
 	done
 	diag "pwmchip$CHIPN pwm$CH: $N_CASES rounding cases ($N_RUNNING applied to the running channel), $N_CLAMP at or above the maximum, $N_MODEL output checks"
+	# floors: what these points stand for must have been checked (every
+	# other case goes to the running channel when both periods are short
+	# enough, and the model's output is checked for the periods it can
+	# log quickly: 5 and 12 of 51 at 32768 Hz, the fewest seen)
+	if [ "$STATIC" = 0 ] && [ "$N_RUNNING" -lt 1 ]; then
+		case_fail F_APPLY "no case was applied to the running channel"
+	fi
+	if [ "$MODEL" = 1 ] && [ -n "$RATE" ] && [ "$N_MODEL" -lt $((N_CASES / 8)) ]; then
+		case_fail F_MODEL "only $N_MODEL output checks in $N_CASES cases, expected at least $((N_CASES / 8))"
+	fi
 
 	tp_result "$D_APPLY" "$F_APPLY"
 	if [ -z "$RATE" ]; then
@@ -2041,6 +2051,12 @@ test_glitch() {
 	if [ "$_tg_psch" = 0 ]; then
 		ck_fail "no update changed the prescaler"
 	fi
+	# every update runs at least one complete period before the next
+	# (the write returns once the setting is in effect): fewer logged
+	# periods mean the log was not read
+	if [ "$G_RUNS" -lt "$GL_COUNT" ]; then
+		ck_fail "$G_RUNS periods logged for $GL_COUNT updates, expected at least one each"
+	fi
 	diag "glitch: $GL_COUNT updates ($_tg_cross random prescaler ranges, $_tg_psch prescaler changes), $_tg_fails failed writes, $G_RUNS periods logged, $G_GLITCH glitches, $G_SKIPPED settings not seen, $G_RESTARTS counter restarts (longest truncated period $G_MAXTRUNC, stop $G_MAXSTOP cycles), $G_STALLS CPU stalls (longest $G_MAXSTALL cycles), $G_FIRSTS periods after a restart with the output waiting for the first overflow"
 	# A stall now and then is the emulator (on a loaded host: 3 in 82
 	# restarts with make check's two lanes on 2 cores, armhf 6.1 at
@@ -2163,7 +2179,11 @@ test_model_errors() {
 	fi
 	_tm_n=0
 	_tm_new=0
-	dbg_copy "$MODEL_DIR/errors"
+	if ! dbg_copy "$MODEL_DIR/errors"; then
+		diag "cannot read $MODEL_DIR/errors"
+		tp_fail "$_tm_d"
+		return
+	fi
 	while read -r _tm_l; do
 		_tm_n=$((_tm_n + 1))
 		if [ "$_tm_n" -gt "$MODEL_ERRORS0" ]; then

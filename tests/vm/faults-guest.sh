@@ -59,6 +59,45 @@ reload() {
 	insmod "$KO"
 }
 
+RATE=$(cat /sys/module/imx_tpm_model/parameters/rate)
+
+# settled CHDIR PERIOD DUTY WHAT: the channel reads back PERIOD and DUTY
+# rounded (the longest setting not above each, so at most one counter
+# tick, 1/32768 of the period at 16 bits, below), and the model's pin then
+# shows complete periods of that setting: cycles from first principles,
+# the smallest prescaler that holds the period in 16 bits, each length
+# rounded down to whole ticks of it.
+settled() {
+	_s_p=$(cat "$1/period")
+	_s_d=$(cat "$1/duty_cycle")
+	if [ "$_s_p" -gt "$2" ] || [ "$_s_p" -lt $(($2 - $2 / 32768 - 1)) ]; then
+		fail "$4: period reads $_s_p after a write of $2"
+		return 1
+	fi
+	if [ "$_s_d" -gt "$3" ] || [ "$_s_d" -lt $(($3 - $2 / 32768 - 1)) ]; then
+		fail "$4: duty_cycle reads $_s_d after a write of $3"
+		return 1
+	fi
+	_s_pc=$(($2 * RATE / 1000000000))
+	_s_ps=0
+	while [ $((_s_pc >> _s_ps)) -gt 65536 ]; do
+		_s_ps=$((_s_ps + 1))
+	done
+	if [ $((_s_pc >> _s_ps)) -eq 65536 ] && [ "$_s_ps" != 7 ]; then
+		_s_ps=$((_s_ps + 1))
+	fi
+	_s_pc=$(((_s_pc >> _s_ps) << _s_ps))
+	_s_hc=$(((($3 * RATE / 1000000000) >> _s_ps) << _s_ps))
+	echo 1 >"$MDIR/clear"
+	sleep $((3 * $2 / 1000000000 + 1))
+	_s_full=$(grep -c " full $_s_pc $_s_hc\$" "$MDIR/ch${1##*pwm}")
+	if [ "$_s_full" -lt 1 ]; then
+		fail "$4: the model's pin has no complete period of $_s_pc/$_s_hc cycles: $(tr '\n' ';' <"$MDIR/ch${1##*pwm}")"
+		return 1
+	fi
+	diag "$4: reads back $_s_p/$_s_d, the pin runs $_s_pc/$_s_hc cycles"
+}
+
 ktap_plan 8
 # shellcheck source=/dev/null # written by vm.sh: VM_MODEL_PARAMS
 . /vm/env
@@ -91,10 +130,11 @@ for period in 1000000 100000000; do
 	# usable again: a new setting takes effect and reads back
 	wr $((period / 3)) "$p/duty_cycle"
 	[ -z "$ERR" ] || fail "period $period ns: duty change after the fault: $ERR"
+	settled "$p" "$period" $((period / 3)) "period $period ns, after the fault"
 	wr 0 "$p/enable"
 	wr 0 "$CHIP/unexport"
 done
-point "latch never happens: -ETIMEDOUT within two periods + $MARGIN_MS ms, then usable"
+point "latch never happens: -ETIMEDOUT within two periods + $MARGIN_MS ms, then a new setting reads back and runs"
 
 # -- 1b. the CPU taken away right after a read that saw "not yet": the
 # model takes a duty change one wrap late (as a write that reached the
@@ -193,11 +233,12 @@ case $e2 in *"Input/output error"*) ;; *) fail "disable with failing registers: 
 diag "with failing registers: duty change: $e1; disable: $e2; export of pwm1: ${e3:-succeeded}"
 wr 250000 "$p/duty_cycle"
 [ -z "$ERR" ] || fail "duty change after the fault: $ERR"
+settled "$p" 1000000 250000 "after failing registers"
 wr 0 "$p/enable"
 [ -z "$ERR" ] || fail "disable after the fault: $ERR"
 wr 0 "$CHIP/unexport"
 wr 1 "$CHIP/unexport"
-point "register access fails: the error is returned, then usable"
+point "register access fails: the error is returned, then a new setting reads back and runs"
 
 # -- 3. register access fails at probe
 dev=$DEV

@@ -834,6 +834,8 @@ prepare() {
 	# /dev/pwmchipN (the PWM waveform API) exists since 6.13.
 	if [[ $path == model ]] && dpkg --compare-versions "${KREL%%[-+]*}" ge 6.13; then
 		CDEV=$(cdev_bin "$arch")
+		# without it the guest would skip the character device's tests
+		[[ -n $CDEV ]] || vm_die "$name: cannot build the static pwm-cdev for $arch (its tests would be skipped)"
 	fi
 	work=$WORKROOT/$name
 	mkdir -p "$work"
