@@ -22,15 +22,17 @@ failed_tiers=()
 
 # result TIER RC SECS: add up the tier's result line
 result() {
-	local tier=$1 rc=$2 secs=$3 log=$logdir/$1.log line p f s
+	local tier=$1 rc=$2 secs=$3 log=$logdir/$1.log line p f s x
 	line=$(grep -E "^$tier: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
 	if [ -z "$line" ]; then
-		p=0 f=1 s=0
+		p=0 f=1 s=0 x=0
 	else
 		p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
 		f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
 		s=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<<"$line")
 		s=${s:-0}
+		x=$(sed -nE 's/.* ([0-9]+) xfail.*/\1/p' <<<"$line")
+		x=${x:-0}
 		# a tier that fails must not report itself clean
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 			f=1
@@ -40,8 +42,8 @@ result() {
 	failed=$((failed + f))
 	((f == 0)) || failed_tiers+=("$tier")
 	skipped=$((skipped + s))
-	summary+=("$(printf '%-9s %9d passed %4d failed %4d skipped %5ds  (log: %s)' \
-		"$tier" "$p" "$f" "$s" "$secs" "$log")")
+	summary+=("$(printf '%-18s %7d passed %4d failed %4d skipped %3d xfail %5ds  (log: %s)' \
+		"$tier" "$p" "$f" "$s" "$x" "$secs" "$log")")
 }
 
 # background TIER: run it with its output in its log only; its exit status

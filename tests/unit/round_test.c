@@ -18,9 +18,11 @@
  * error put in by sed (mutants 4 to 6, see there): those are caught by the
  * slow rates and the read-back of arbitrary register states.
  *
- * The final line is "unit: N passed, M failed", counting individual checks
- * (one request gives up to 11 checks); the number of requests is printed on
- * the line before. The exit status is 1 if any check failed.
+ * The final line is "unit: N passed, M failed", counting test points: one
+ * per rate, width and class of case (rounded requests, waveforms, register
+ * states read back) and the oracle's self-check, each failed if any of its
+ * checks failed. The line before it counts the individual checks (one
+ * request gives up to 11). The exit status is 1 if any check failed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +59,20 @@ static const unsigned int widths[] = { 16, 32 };
 static int mutate;
 
 static unsigned long long checks_passed, checks_failed;
+/*
+ * Test points, what the final line counts: one per rate, width and class
+ * of case (requests, waveforms, register states), and the oracle's
+ * self-check; each passes if none of its checks failed.
+ */
+static unsigned int points_passed, points_failed;
+
+static void point(unsigned long long failed_before)
+{
+	if (checks_failed == failed_before)
+		points_passed++;
+	else
+		points_failed++;
+}
 static unsigned long long requests, requests_failed;
 static unsigned int shown;
 
@@ -560,6 +576,8 @@ static void run_config(u32 rate, unsigned int width)
 {
 	unsigned int i;
 
+	unsigned long long before = checks_failed;
+
 	memset(&cfg_stats, 0, sizeof(cfg_stats));
 
 	run_boundaries(rate, width);
@@ -570,6 +588,7 @@ static void run_config(u32 rate, unsigned int width)
 	printf("%10u Hz, width %2u: %7llu requests, %8llu checks passed, %llu failed\n",
 	       rate, width, cfg_stats.requests, cfg_stats.passed,
 	       cfg_stats.failed);
+	point(before);
 }
 
 /* the oracle against literal enumeration (width 16 keeps this quick) */
@@ -617,6 +636,7 @@ static void run_brute_force(void)
 	}
 	printf("oracle self-check by enumeration: %llu requests, %llu failed\n",
 	       n, checks_failed - before);
+	point(before);
 }
 
 /* ------------------------------------------------------------------ */
@@ -829,6 +849,7 @@ static void run_waveforms(u32 rate, unsigned int width, unsigned int count)
 	printf("%10u Hz, width %2u: %7llu waveforms (%llu states, %llu inversed), above the request: %llu where every setting is, %llu inversed 0 %% at the longest period; %llu failed\n",
 	       rate, width, wfs.requests, wfs.states, wfs.inversed,
 	       wfs.over_forced, wfs.over_max, checks_failed - before);
+	point(before);
 }
 
 /*
@@ -922,6 +943,7 @@ static void run_states(u32 rate, unsigned int width, unsigned int count)
 	}
 	printf("%10u Hz, width %2u: %7u register states read back (%llu with CnV above MOD + 1, %llu periods beyond 2^64 ns); %llu failed\n",
 	       rate, width, count, above, sat, checks_failed - before);
+	point(before);
 }
 
 int main(int argc, char **argv)
@@ -949,8 +971,10 @@ int main(int argc, char **argv)
 
 	printf("requests: %llu, %llu with a failed check\n", requests,
 	       requests_failed);
-	printf("unit: %llu passed, %llu failed\n", checks_passed,
+	printf("checks: %llu passed, %llu failed\n", checks_passed,
 	       checks_failed);
+	printf("unit: %u passed, %u failed\n", points_passed,
+	       points_failed);
 
 	return checks_failed ? 1 : 0;
 }

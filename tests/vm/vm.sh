@@ -66,8 +66,12 @@
 # ("model-32k", "model-strict"), and amd64
 # 6.12 rt (PREEMPT_RT) on the model path (13 runs, VM_JOBS guests at a
 # time, default 2),
-# prints a table and "vm: N passed, M failed". A run passes only if the
-# kselftest exits 0; 4 (everything skipped) means the driver did not bind.
+# prints a table and "vm: N passed, M failed, S skipped, X xfail", the sums
+# of the guests' KTAP totals. A run passes only if the kselftest exits 0
+# (4, everything skipped, means the driver did not bind), its skips are
+# within the budget of its path and kernel (skip_budget: the count and
+# the reason of each) and it has no XFAIL; a run that fails with no failed
+# test point counts one failure.
 #
 # Environment: VM_KO (a pwm-imx-tpm.ko to boot instead of the tree's build),
 # VM_EXTRA_DIR (its files go to /vm/extra in the guest), VM_EXTRA_SRC (C
@@ -82,7 +86,8 @@
 # off; default 1, the run fails where it cannot be made), VM_TIMEOUT
 # (seconds per guest, default 900 for run, per-run values in the
 # matrix), VM_LOGDIR (default tests/logs/vm), VM_MATRIX_ARGS_MODEL and
-# VM_MATRIX_ARGS_DT (kselftest options in the matrix), and those of
+# VM_MATRIX_ARGS_DT (kselftest options in the matrix), VM_MATRIX_RUNS (the
+# matrix's runs, ARCH:SERIES:KIND words; default all 13), and those of
 # tests/lib/debian.sh.
 set -euo pipefail
 
@@ -125,10 +130,10 @@ BAD_RE+='|^vm: rt lock check: [1-9][0-9]* sleeping lock|^vm: rt lock check: stac
 # amd64:6.12-rt:model: the driver on a PREEMPT_RT kernel, with the model,
 # whose glitch test makes the driver's interrupts-off register accesses
 # (the sleeping-lock hazard of PREEMPT_RT) thousands of times.
-MATRIX_RUNS="armhf:5.10:dt armhf:5.10:model armhf:6.1:dt armhf:6.1:model
+MATRIX_RUNS=${VM_MATRIX_RUNS:-"armhf:5.10:dt armhf:5.10:model armhf:6.1:dt armhf:6.1:model
 armhf:6.12:dt armhf:6.12:model-32k arm64:6.12:dt arm64:6.12:model
 arm64:7.3:dt arm64:7.3:model-strict amd64:7.3:model armhf:6.1:model-slow
-amd64:6.12-rt:model"
+amd64:6.12-rt:model"}
 
 usage() {
 	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
@@ -1083,11 +1088,51 @@ summarize_run() {
 	fi
 }
 
+# skip_budget KIND KREL CHANNELS: the skips the kselftest is expected to
+# report in a matrix guest that tests CHANNELS channels (C) of one chip, by
+# path and kernel; printed as "N reasons". Each with its reason:
+#   before 6.13: the PWM character device's check, per channel (C: the
+#     kernel has no /dev/pwmchipN);
+#   6.13 and later: "polarity: disabled channel keeps it across re-export",
+#     per channel (C: the core reports a disabled channel as period 0,
+#     normal polarity), and "a waiting change does not hold up an export"
+#     (1: the core serialises requests with changes itself);
+#   dt (registers in plain memory, no model): the model's output after each
+#     apply, per channel (C), the glitch test and the misuse check (2: no
+#     model), the prescaler change (1: the counter never reaches a period
+#     boundary), before 6.13 also the waiting change (1: it needs a counter
+#     that runs), and from 6.13 the character device's check per channel
+#     (C: the dt guests get no pwm-cdev, it checks against the model's rate
+#     and output).
+skip_budget() {
+	local kind=$1 krel=$2 c=$3 n=0 why=()
+	if dpkg --compare-versions "${krel%%[-+]*}" ge 6.13; then
+		n=$((n + c + 1))
+		why+=("polarity of a disabled channel x$c" "waiting change")
+	else
+		n=$((n + c))
+		why+=("no character device x$c")
+	fi
+	if [[ $kind == dt* ]]; then
+		n=$((n + c + 3))
+		why+=("no model: output x$c, glitch, misuse" "static: prescaler change")
+		if dpkg --compare-versions "${krel%%[-+]*}" ge 6.13; then
+			n=$((n + c))
+			why+=("no pwm-cdev in dt guests x$c")
+		else
+			n=$((n + 1))
+			why+=("static: waiting change")
+		fi
+	fi
+	local IFS=';'
+	printf '%d %s\n' "$n" "${why[*]}"
+}
+
 cmd_matrix() {
 	local jobs=${VM_JOBS:-2} run target path kind name start=$SECONDS t0
 	local -a runs
 	read -r -a runs <<<"$(tr '\n' ' ' <<<"$MATRIX_RUNS")"
-	local -A kver=() res=()
+	local -A kver=() res=() nch=()
 	mkdir -p "$LOGDIR"
 	# 1. Prepare every run (builds, downloads): one at a time.
 	t0=$SECONDS
@@ -1103,6 +1148,13 @@ cmd_matrix() {
 		else
 			read -r -a args <<<"${VM_MATRIX_ARGS_MODEL:--q -n 1000 -C 0,1,5}"
 		fi
+		# channels tested, for the skip budget: -C's list
+		nch[$name]=
+		local a prev=
+		for a in "${args[@]}"; do
+			[[ $prev == -C ]] && nch[$name]=$(($(tr -cd , <<<"$a" | wc -c) + 1))
+			prev=$a
+		done
 		TIMEOUT=${VM_TIMEOUT:-600}
 		if ! (
 			case $kind in
@@ -1135,9 +1187,12 @@ cmd_matrix() {
 		fi
 	done
 	wait || true
-	# 3. Table.
-	local passed=0 failed=0 status grc secs verdict
-	printf '\n%-28s %-6s %-10s %-12s %-8s %s\n' kernel arch path result kselftest seconds
+	# 3. Table. The tier's counts are the guests' KTAP points; a guest that
+	# fails otherwise (no exit status, kernel warnings, skips over their
+	# budget) counts one failure more if none of its points failed.
+	local passed=0 failed=0 skipped=0 xfailed=0 status grc secs verdict
+	local tot kp kf kx ks budget bwhy
+	printf '\n%-28s %-6s %-12s %-6s %-8s %-24s %s\n' kernel arch path result exit "pass/fail/xfail/skip" seconds
 	for run in "${runs[@]}"; do
 		target=${run%:*}
 		kind=${run##*:}
@@ -1153,12 +1208,40 @@ cmd_matrix() {
 			if [[ $status == OK && $grc == 0 ]]; then verdict=PASS; else verdict=FAIL; fi
 		fi
 		[[ $status == OK ]] || verdict="FAIL"
-		if [[ $verdict == PASS ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+		tot=$(grep -a '^# Totals:' "$LOGDIR/$name.log" 2>/dev/null | tail -n 1)
+		kp=$(sed -n 's/.* pass:\([0-9]*\).*/\1/p' <<<"$tot")
+		kf=$(sed -n 's/.* fail:\([0-9]*\).*/\1/p' <<<"$tot")
+		kx=$(sed -n 's/.* xfail:\([0-9]*\).*/\1/p' <<<"$tot")
+		ks=$(sed -n 's/.* skip:\([0-9]*\).*/\1/p' <<<"$tot")
+		if [[ -z $kp || -z $kf || -z $kx || -z $ks ]]; then
+			kp=0 kf=0 kx=0 ks=0
+			verdict=FAIL
+			vm_log "$name: no KTAP totals in its log"
+		elif [[ -n ${nch[$name]} ]]; then
+			read -r budget bwhy <<<"$(skip_budget "$kind" "${kver[$name]}" "${nch[$name]}")"
+			if ((ks > budget)); then
+				verdict=FAIL
+				vm_log "$name: $ks skipped, over its budget of $budget ($bwhy)"
+			elif ((ks < budget)); then
+				vm_log "$name: note: $ks skipped, fewer than its budget of $budget ($bwhy): the budget in tests/vm/vm.sh is out of date"
+			fi
+			if ((kx > 0)); then
+				verdict=FAIL
+				vm_log "$name: $kx XFAIL, over its budget of 0"
+			fi
+		else
+			vm_log "$name: skip budget not checked (kselftest options without -C)"
+		fi
+		passed=$((passed + kp))
+		failed=$((failed + kf))
+		skipped=$((skipped + ks))
+		xfailed=$((xfailed + kx))
+		[[ $verdict == PASS || $kf -gt 0 ]] || failed=$((failed + 1))
 		[[ $status == OK ]] || grc="$grc ($status)"
-		printf '%-28s %-6s %-10s %-12s %-8s %s\n' "${kver[$name]}" "${target%%:*}" "$kind" "$verdict" "$grc" "$secs"
+		printf '%-28s %-6s %-12s %-6s %-8s %-24s %s\n' "${kver[$name]}" "${target%%:*}" "$kind" "$verdict" "$grc" "$kp/$kf/$kx/$ks" "$secs"
 	done
 	vm_log "matrix done in $((SECONDS - start)) s; logs in ${LOGDIR#"$top"/}/"
-	printf 'vm: %d passed, %d failed\n' "$passed" "$failed"
+	printf 'vm: %d passed, %d failed, %d skipped, %d xfail\n' "$passed" "$failed" "$skipped" "$xfailed"
 	((failed == 0))
 }
 
