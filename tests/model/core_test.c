@@ -20,8 +20,9 @@
  *
  * Parts 1 and 2 use the ideal model (env_new()), part 4 the strict one.
  *
- * The final line is "model-core: N passed, M failed"; the exit status is 1
- * if a check failed.
+ * The final line is "model-core: N passed, M failed", counting test points,
+ * one per test function as run from main() ("ok"/"not ok" lines); the line
+ * before it counts the checks. The exit status is 1 if a check failed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -1706,39 +1707,62 @@ static void test_ns_to_cycles(void)
 	}
 }
 
+/*
+ * One test point per test function (with its arguments): it passes if
+ * none of its checks failed. The final line counts these points; the line
+ * before it the checks.
+ */
+static unsigned int points_passed, points_failed;
+
+#define RUN(call)							\
+	do {								\
+		unsigned long long before = failed;			\
+									\
+		call;							\
+		if (failed == before) {					\
+			points_passed++;				\
+			printf("ok %s\n", #call);			\
+		} else {						\
+			points_failed++;				\
+			printf("not ok %s\n", #call);			\
+		}							\
+	} while (0)
+
 int main(void)
 {
-	test_steady();
-	test_buffered();
-	test_stop_start();
-	test_cuts();
-	test_stops();
-	test_cnt_reset();
-	test_els();
-	test_duty_edges();
-	test_prescaler();
-	test_cnt_above_mod();
-	test_no_latch();
-	test_errors_param();
-	test_overflow_clear();
-	test_large_gaps();
-	test_strict_cmod0_reads_1_until_acknowledged();
-	test_strict_cmod1_counts_only_after_acknowledge();
-	test_strict_ps_write_before_stop_ack_is_ignored();
-	test_strict_sc_writeback_cancels_pending_stop();
-	test_strict_second_cnv_write_before_update_is_ignored();
-	test_strict_second_mod_write_before_update_is_ignored();
-	test_strict_cnsc_takes_effect_within_one_cycle();
-	test_strict_stopped_write_reads_back_within_one_cycle();
-	test_strict_write_on_last_cycle_misses_the_wrap();
-	test_strict_suspend_reset_reads_reset_values();
-	test_strict_first_period_inactive_until_overflow();
-	test_strict_first_period_low_until_match();
-	test_strict_first_period_set_at_start();
-	test_ns_to_cycles();
-	test_random(false, 1500);
-	test_random(true, 1000);
+	RUN(test_steady());
+	RUN(test_buffered());
+	RUN(test_stop_start());
+	RUN(test_cuts());
+	RUN(test_stops());
+	RUN(test_cnt_reset());
+	RUN(test_els());
+	RUN(test_duty_edges());
+	RUN(test_prescaler());
+	RUN(test_cnt_above_mod());
+	RUN(test_no_latch());
+	RUN(test_errors_param());
+	RUN(test_overflow_clear());
+	RUN(test_large_gaps());
+	RUN(test_strict_cmod0_reads_1_until_acknowledged());
+	RUN(test_strict_cmod1_counts_only_after_acknowledge());
+	RUN(test_strict_ps_write_before_stop_ack_is_ignored());
+	RUN(test_strict_sc_writeback_cancels_pending_stop());
+	RUN(test_strict_second_cnv_write_before_update_is_ignored());
+	RUN(test_strict_second_mod_write_before_update_is_ignored());
+	RUN(test_strict_cnsc_takes_effect_within_one_cycle());
+	RUN(test_strict_stopped_write_reads_back_within_one_cycle());
+	RUN(test_strict_write_on_last_cycle_misses_the_wrap());
+	RUN(test_strict_suspend_reset_reads_reset_values());
+	RUN(test_strict_first_period_inactive_until_overflow());
+	RUN(test_strict_first_period_low_until_match());
+	RUN(test_strict_first_period_set_at_start());
+	RUN(test_ns_to_cycles());
+	RUN(test_random(false, 1500));
+	RUN(test_random(true, 1000));
 
-	printf("model-core: %llu passed, %llu failed\n", passed, failed);
+	printf("checks: %llu passed, %llu failed\n", passed, failed);
+	printf("model-core: %u passed, %u failed\n", points_passed,
+	       points_failed);
 	return failed ? 1 : 0;
 }
