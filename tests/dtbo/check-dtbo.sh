@@ -28,7 +28,8 @@
 #     core schemas of dt-schema) reports nothing (the validator is itself
 #     tested on a broken TPM4 node, tests/dtbo/bad-binding.dtso).
 #
-# Ends with "check-dtbo: N passed, M failed". Trees and logs go to
+# Ends with "check-dtbo: N passed, M failed", counting the "ok"/"FAIL" lines
+# (the line before it counts their checks). Trees and logs go to
 # tests/logs/dtbo/; sources are cached below $IMX_TPM_PWM_CACHE.
 #
 # Environment:
@@ -54,9 +55,12 @@ logs=${IMX_TPM_PWM_LOGS:-$top/tests/logs}/dtbo
 rm -rf "$logs"
 mkdir -p "$logs"
 
+# checks, and test points: one per reported line (a base, overlay or case
+# with its checks), failed if one of its checks failed
 passed=0
 failed=0
-skipped=0
+points_passed=0
+points_failed=0
 line_ok=()
 line_bad=()
 
@@ -82,8 +86,10 @@ check() {
 report() {
 	if ((${#line_bad[@]})); then
 		echo "FAIL $1: ${line_bad[*]} (passed: ${line_ok[*]:-none})"
+		points_failed=$((points_failed + 1))
 	elif ((${#line_ok[@]})); then
 		echo "ok   $1: ${line_ok[*]}"
+		points_passed=$((points_passed + 1))
 	fi
 	line_ok=()
 	line_bad=()
@@ -703,9 +709,7 @@ done
 
 uboot_apply
 
-if ((skipped)); then
-	echo "check-dtbo: $passed passed, $failed failed, $skipped skipped"
-else
-	echo "check-dtbo: $passed passed, $failed failed"
-fi
+report "checks not reported on a line of their own"
+echo "checks: $passed passed, $failed failed"
+echo "check-dtbo: $points_passed passed, $points_failed failed"
 ((failed == 0))
