@@ -5,7 +5,9 @@
 # disabled, measured by the kernel's irqsoff tracer (tests/vm/guest-irqsoff.sh)
 # in a guest of tests/vm/vm.sh with the TPM model on a debug kernel.
 #
-# usage: irqsoff-guest.sh [-n UPDATES] [-l UPDATES] [-T TARGET_US] [-L SECONDS]
+# usage: irqsoff-guest.sh [-n UPDATES] [-l UPDATES] [-T TARGET_US] [-L SECONDS] [-s SEED]
+#   -s  seed of the random periods and duties (default: from /dev/urandom;
+#       printed as "# seed N (repeat with -s N)")
 #   -n  changes of the running channel on the idle CPU (default 100)
 #   -l  changes with late wake-ups (default 25; 0: no such part, and no
 #       third test point)
@@ -47,13 +49,15 @@ UPDATES=100
 LATE_UPDATES=25
 TARGET=0
 LATE_MAX=40
-while getopts n:l:T:L: o; do
+SEED=
+while getopts n:l:T:L:s: o; do
 	case $o in
 	n) UPDATES=$OPTARG ;;
 	l) LATE_UPDATES=$OPTARG ;;
 	T) TARGET=$OPTARG ;;
 	L) LATE_MAX=$OPTARG ;;
-	*) echo "usage: $0 [-n UPDATES] [-l UPDATES] [-T TARGET_US] [-L SECONDS]" >&2; exit 2 ;;
+	s) SEED=$OPTARG ;;
+	*) echo "usage: $0 [-n UPDATES] [-l UPDATES] [-T TARGET_US] [-L SECONDS] [-s SEED]" >&2; exit 2 ;;
 	esac
 done
 
@@ -87,7 +91,9 @@ P_HI=$(((1 << WIDTH) * 22 * 100000000 / RATE))
 
 # a pseudo-random number below $1 in R (a linear congruential generator,
 # two steps of 23 bits each: periods up to seconds need more than 23)
-X=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+X=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+X=$((X % 2147483648))
+echo "# seed $X (repeat with -s $X)"
 rnd() {
 	X=$(((X * 1103515245 + 12345) % 2147483648))
 	R=$((X >> 8))

@@ -5,7 +5,7 @@
 # in a guest by tests/vm/vm.sh (busybox sh). Needs /vm/pwm-imx-tpm.ko (for
 # the insmod/rmmod cycles) and the kselftest in /vm/tests.
 #
-# usage: stress-guest.sh [-t SECONDS] [-w WRITERS] [-b BIND] [-m MOD] [-p PM] [-K] [-R]
+# usage: stress-guest.sh [-t SECONDS] [-w WRITERS] [-b BIND] [-m MOD] [-p PM] [-K] [-R] [-s SEED]
 #   -t  how long the writers run (default 60)
 #   -w  writer processes over all channels (default 4)
 #   -b  unbind/bind cycles with channels exported and enabled (default 200)
@@ -13,6 +13,8 @@
 #   -p  suspend/resume cycles through /sys/power/pm_test (default 20)
 #   -K  run the quick kselftest only after the last part, not after each
 #       (for slow kernels)
+#   -s  seed of the writers' random states (default: from /dev/urandom;
+#       printed as "# seed N (repeat with -s N)")
 #   -R  the kernel must be PREEMPT_RT (the debug kernel): one more test
 #       point, failed unless uname -v says PREEMPT_RT or
 #       /sys/kernel/realtime is 1
@@ -27,7 +29,8 @@ MODS=200
 PMS=20
 KS_EACH=1
 NEED_RT=0
-while getopts t:w:b:m:p:KR o; do
+SEED=
+while getopts t:w:b:m:p:KRs: o; do
 	case $o in
 	t) SECS=$OPTARG ;;
 	w) WRITERS=$OPTARG ;;
@@ -36,7 +39,8 @@ while getopts t:w:b:m:p:KR o; do
 	p) PMS=$OPTARG ;;
 	K) KS_EACH=0 ;;
 	R) NEED_RT=1 ;;
-	*) echo "usage: $0 [-t S] [-w N] [-b N] [-m N] [-p N] [-K] [-R]" >&2; exit 2 ;;
+	s) SEED=$OPTARG ;;
+	*) echo "usage: $0 [-t S] [-w N] [-b N] [-m N] [-p N] [-K] [-R] [-s SEED]" >&2; exit 2 ;;
 	esac
 done
 
@@ -74,7 +78,8 @@ find_chip() {
 
 # random number below $1 (< 2^27), from a 31-bit linear congruential
 # generator (each writer seeds its own)
-SEED=$(($(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % 2147483648))
+SEED=$((${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')} % 2147483648))
+SEED0=$SEED
 rnd() {
 	SEED=$(((SEED * 1103515245 + 12345) % 2147483648))
 	R=$(((SEED >> 4) % $1))
@@ -209,6 +214,7 @@ start_two() {
 [ "$KS_EACH" = 0 ] && NTEST=$((NTEST + 1))
 [ "$NEED_RT" = 1 ] && NTEST=$((NTEST + 1))
 ktap_plan "$NTEST"
+diag "seed $SEED0 (repeat with -s $SEED0)"
 if ! find_dev || ! find_chip; then
 	diag "pwm-imx-tpm is not bound to a device with a pwmchip"
 	echo "stress: 0 passed, 1 failed"
