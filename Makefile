@@ -26,6 +26,12 @@
 #                        package, boot with systemd (tests/deb/check-e2e.sh;
 #                        CHECK_E2E_SUITES picks suites; make check runs it
 #                        for trixie with CHECK_E2E_SELFTEST_ARGS=none)
+#   make kselftest-install KSRC=<kernel tree>
+#                        the selftest as the kselftest target drivers/pwm of
+#                        that tree (tests/selftests/drivers/pwm)
+#   make check-kselftest install it into the kselftest skeleton of Debian's
+#                        linux-source-7.3 and run it with the kernel's own
+#                        run_kselftest.sh in a guest (tests/selftests/check.sh)
 #
 # Downloads are cached in $(IMX_TPM_PWM_CACHE), outside the source tree.
 
@@ -39,7 +45,7 @@ export IMX_TPM_PWM_CACHE
 # one-threaded checks), so on a 2-core machine the second lane, check-e2e
 # then the 7.3 debug kernel's guests, runs beside the first. make vm-debug
 # runs both debug kernels' parts on its own.
-TIERS := lint,unit,model-core,matrix,shapes,check-dtbo,check-deb,vm,faults,vm-debug-6.12+check-e2e,check-debian-tools,vm-debug-7.3
+TIERS := lint,unit,model-core,matrix,shapes,check-dtbo,check-deb,vm,check-kselftest,faults,vm-debug-6.12+check-e2e,check-debian-tools,vm-debug-7.3
 
 # make check runs the end-to-end check for one suite, and the packaged
 # selftest there only as the README's example runs it (channel 3), to stay
@@ -51,7 +57,7 @@ check: export CHECK_E2E_SUITES ?= trixie
 check: export CHECK_E2E_SELFTEST_ARGS ?= none
 
 .PHONY: all modules clean deps check lint unit model-core matrix shapes vm vm-debug vm-debug-7.3 \
-	vm-debug-6.12 stress faults bench \
+	vm-debug-6.12 stress faults bench kselftest-install check-kselftest \
 	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools deb check-deb check-e2e \
 	check-debian-tools
 
@@ -175,3 +181,15 @@ check-debian-tools: deps deb
 
 check-e2e: deps deb
 	tests/deb/check-e2e.sh build/deb $(CHECK_E2E_SUITES)
+
+KSFT_DIR = $(KSRC)/tools/testing/selftests/drivers/pwm
+kselftest-install:
+	@test -n "$(KSRC)" || { echo "usage: make kselftest-install KSRC=<kernel source tree>"; exit 2; }
+	@test -f "$(KSRC)/tools/testing/selftests/lib.mk" || { echo "$(KSRC): no tools/testing/selftests/lib.mk (not a kernel source tree)"; exit 2; }
+	install -d $(KSFT_DIR)
+	install -m 644 tests/selftests/drivers/pwm/Makefile tests/selftests/drivers/pwm/settings \
+		tests/selftests/drivers/pwm/config tests/pwm-cdev.c $(KSFT_DIR)/
+	install -m 755 tests/pwm-imx-tpm.sh $(KSFT_DIR)/
+
+check-kselftest: deps
+	tests/selftests/check.sh
