@@ -17,8 +17,10 @@
  * Note that the channel keeps its waveform when the program exits.
  *
  * "check" runs a set of waveforms through PWM_IOCTL_ROUNDWF and compares
- * the results with values computed here from first principles for a TPM
- * counter of WIDTH bits clocked at RATE Hz; it sets a subset with
+ * the results with the settings a search over every prescaler and tick
+ * count of a TPM counter of WIDTH bits clocked at RATE Hz finds (see
+ * search_period; "pwm-cdev expect" prints them, make unit compares them
+ * with its oracle); it sets a subset with
  * PWM_IOCTL_SETROUNDEDWF and reads it back with PWM_IOCTL_GETWF, tries
  * PWM_IOCTL_SETEXACTWF and invalid requests, and finally disables the
  * channel. Its output is KTAP diagnostics ("# ...") ending with a summary
@@ -170,7 +172,7 @@ static int wf_ioctl(int fd, unsigned long req, unsigned int ch,
 	return ret;
 }
 
-/* ----- expected values, from first principles ----- */
+/* ----- expected values: a search over what the hardware can do ----- */
 
 /* floor(ns * rate / 1e9), at most @cap */
 static uint64_t ns_to_cycles(uint64_t ns, uint64_t rate, uint64_t cap)
@@ -198,13 +200,64 @@ static uint64_t cycles_to_ns(uint64_t cycles, uint64_t rate)
 }
 
 /*
+ * The most ticks t in 0 .. @cap whose length at prescaler @ps, in ns and
+ * rounded up, is at most @ns: exactly the settings not longer than a
+ * request of @ns (a whole number of ns). A bisection over the tick counts.
+ */
+static uint64_t fit_ticks(uint64_t ns, unsigned int ps, uint64_t cap,
+			  uint64_t rate)
+{
+	uint64_t lo = 0, hi = cap;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo + 1) / 2;
+
+		if (cycles_to_ns(mid << ps, rate) <= ns)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+
+	return lo;
+}
+
+/*
+ * The longest period the hardware has that is not above @ns: a search over
+ * every prescaler and tick count (n ticks of 2^ps cycles; 1 .. 2^width - 1
+ * ticks below the largest prescaler, 1 .. 2^width at it, where a full
+ * counter is not the same period as half of it at the next prescaler). On
+ * equal lengths the smaller prescaler wins (finer duty steps). Not from
+ * the driver's formulas: make unit compares this search, through
+ * "pwm-cdev - expect", with its own 128-bit oracle. Returns 0 if no
+ * period fits (the request is below one clock cycle).
+ */
+static int search_period(uint64_t ns, uint64_t rate, unsigned int width,
+			 unsigned int *ps_out, uint64_t *n_out)
+{
+	uint64_t tmax = 1ULL << width, best = 0;
+	unsigned int ps;
+
+	for (ps = 0; ps <= PS_MAX; ps++) {
+		uint64_t n = fit_ticks(ns, ps, ps == PS_MAX ? tmax : tmax - 1,
+				       rate);
+
+		if ((n << ps) > best) {
+			best = n << ps;
+			*ps_out = ps;
+			*n_out = n;
+		}
+	}
+
+	return best != 0;
+}
+
+/*
  * The hardware setting for a requested waveform, as the pin shows it: high
  * for @len ticks from tick @start of a period of n ticks.
  *
- * The period is the longest not above the request (n ticks at the smallest
- * prescaler that keeps n below 2^width; 2^width ticks only at the largest
- * prescaler); below one clock cycle the shortest period, one tick, is taken
- * and rounded_up set.
+ * The period is the longest not above the request (search_period); below
+ * one clock cycle the shortest period, one tick, is taken and rounded_up
+ * set.
  *
  * The hardware has two shapes: high from the period start (normal) or low
  * from the period start and high to its end (inversed). A waveform whose
@@ -212,7 +265,8 @@ static uint64_t cycles_to_ns(uint64_t cycles, uint64_t rate)
  * is an inversed state: low for the offset rounded down, as .apply rounds
  * an inversed duty cycle, so that a state gives the same output through
  * either API. Any other waveform: high for the duty rounded down, from the
- * period start. Low-true cannot be always low, nor high-true always high,
+ * period start. Both are the most ticks, up to n, that fit (fit_ticks).
+ * Low-true cannot be always low, nor high-true always high,
  * where CnV cannot exceed MOD (n = 2^width): there a constant output is one
  * tick short of it in the polarity that cannot express it, and 0 % and
  * 100 % are expressed in the channel's polarity @inversed.
@@ -221,25 +275,19 @@ static void expect_hw(const struct check *c, const struct wf *req,
 		      int inversed, struct tpm_hw *hw)
 {
 	uint64_t tmax = 1ULL << c->width;
-	uint64_t cap = tmax << PS_MAX;
-	uint64_t cycles = ns_to_cycles(req->period, c->rate, cap);
 	uint64_t t;
 	int shape;
 
 	memset(hw, 0, sizeof(*hw));
-	if (!cycles) {
+	if (!search_period(req->period, c->rate, c->width, &hw->ps, &hw->n)) {
+		hw->ps = 0;
 		hw->n = 1;
 		hw->rounded_up = 1;
-	} else {
-		while ((cycles >> hw->ps) >= tmax && hw->ps < PS_MAX)
-			hw->ps++;
-		hw->n = cycles >> hw->ps;
 	}
 
 	shape = req->offset && (req->offset >= req->period ||
 				req->duty >= req->period - req->offset);
-	t = ns_to_cycles(shape ? req->offset : req->duty, c->rate,
-			 hw->n << hw->ps) >> hw->ps;
+	t = fit_ticks(shape ? req->offset : req->duty, hw->ps, hw->n, c->rate);
 	if (shape) {
 		hw->start = t;
 		hw->len = hw->n - t;
@@ -673,6 +721,43 @@ static int parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
+/*
+ * "pwm-cdev expect": for each line "RATE WIDTH PERIOD DUTY" of stdin, the
+ * setting "check" expects for a normal waveform (offset 0) of a channel
+ * that is off, as "PS N CNV PERIOD_NS DUTY_NS", or "einval" below one
+ * clock cycle; make unit compares it with its oracle.
+ */
+static int expect_mode(void)
+{
+	uint64_t rate, width, period, duty;
+	struct check c;
+	struct tpm_hw hw;
+	struct wf req, wf;
+
+	memset(&c, 0, sizeof(c));
+	while (scanf("%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64,
+		     &rate, &width, &period, &duty) == 4) {
+		if (!rate || rate > NSEC || width < 1 || width > 32)
+			return EXIT_USAGE;
+		c.rate = rate;
+		c.width = (unsigned int)width;
+		req.period = period;
+		req.duty = duty;
+		req.offset = 0;
+		expect_hw(&c, &req, 0, &hw);
+		if (hw.rounded_up) {
+			printf("einval\n");
+			continue;
+		}
+		hw_to_wf(&c, &hw, &wf);
+		printf("%u %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		       hw.ps, hw.n, hw.len, wf.period,
+		       cycles_to_ns(hw.len << hw.ps, rate));
+	}
+
+	return 0;
+}
+
 static void print_usage(FILE *f)
 {
 	fprintf(f,
@@ -681,6 +766,7 @@ static void print_usage(FILE *f)
 		"       pwm-cdev DEV setwf CH PERIOD DUTY OFFSET\n"
 		"       pwm-cdev DEV setexactwf CH PERIOD DUTY OFFSET\n"
 		"       pwm-cdev DEV check CH RATE WIDTH [SEED]\n"
+		"       pwm-cdev expect   (lines RATE WIDTH PERIOD DUTY on stdin)\n"
 		"DEV is /dev/pwmchipN; times in ns, RATE in Hz, WIDTH in bits.\n"
 		"Exit status: 0 ok, 1 failure, 2 usage, 4 not supported.\n");
 }
@@ -698,6 +784,8 @@ int main(int argc, char **argv)
 		print_usage(stdout);
 		return 0;
 	}
+	if (argc == 2 && !strcmp(argv[1], "expect"))
+		return expect_mode();
 	if (argc < 4) {
 		print_usage(stderr);
 		return EXIT_USAGE;

@@ -24,7 +24,10 @@
 #            input: non-numbers, out-of-range values; cdev (pwm-cdev check)
 # A chip with a channel exported or enabled by someone else is skipped
 # (its counter is shared). Without a known clock rate the exact checks
-# skip; only rate-independent rules are checked.
+# skip; only rate-independent rules are checked. The expected settings come
+# from a search over every prescaler and tick count (exp_round), not from
+# the driver's formulas; -E prints them for make unit's comparison with its
+# own oracle.
 #
 # Environment (for testing the test): PWM_SYSFS_ROOT (/sys/class/pwm),
 # PWM_DEBUGFS_ROOT (/sys/kernel/debug), PWM_SYSMODULE_ROOT (/sys/module),
@@ -32,7 +35,7 @@
 
 usage() {
 	cat <<EOF
-usage: ${0##*/} [-c N] [-C LIST] [-r HZ] [-w BITS] [-n COUNT] [-s SEED] [-q] [-S] [-h]
+usage: ${0##*/} [-c N] [-C LIST] [-r HZ] [-w BITS] [-n COUNT] [-s SEED] [-q] [-S] [-E] [-h]
   -c N       test only /sys/class/pwm/pwmchipN
   -C LIST    test only these channels, e.g. 0,1 (default: all)
   -r HZ      counter clock rate (default: model parameter, debugfs clk
@@ -46,6 +49,9 @@ usage: ${0##*/} [-c N] [-C LIST] [-r HZ] [-w BITS] [-n COUNT] [-s SEED] [-q] [-S
              memory): the counter never runs, so changes that must wait for
              a period boundary (prescaler change while enabled) are skipped
              and every case is applied with the channel disabled first
+  -E         no test: read lines "RATE WIDTH PERIOD DUTY" and print the
+             setting the test expects, "PS N CNV PERIOD_NS DUTY_NS" or
+             "einval" (make unit compares it with its own oracle)
   -h         this help
 Exit status: 0 all passed (skips allowed), 1 a test failed, 4 all skipped.
 EOF
@@ -323,14 +329,34 @@ cyc2ns() {
 	RES=$(($1 / RATE * NS + ($1 % RATE * NS + RATE - 1) / RATE))
 }
 
-# duty ticks for the period in E_N/E_PS: RES = min(floor(ns), n), and
-# 2^W - 1 instead of 2^W
-exp_ticks() {
-	ns2cyc "$1" $((E_N << E_PS))
-	RES=$((RES >> E_PS))
-	if [ "$RES" -eq "$TMAX" ]; then
-		RES=$((TMAX - 1))
-	fi
+# The expected setting comes from a search over what the hardware can do,
+# not from the driver's formulas: a setting of prescaler ps (0 .. PS_MAX) and
+# n ticks lasts n * 2^ps clock cycles, and its length in ns, rounded up
+# (cyc2ns), is at most the request exactly when the setting is not longer
+# than the request (the request is a whole number of ns). For each
+# prescaler, a bisection finds the most ticks that fit; the longest of those
+# periods wins, the smaller prescaler on a tie (finer duty steps). Tick
+# counts: 1 .. 2^W - 1 below PS_MAX, 1 .. 2^W at PS_MAX (DESIGN.md 2.1: a
+# full counter elsewhere is the same period at the next prescaler). The
+# duty: the most ticks, 0 .. n, that fit its request; n - 1 at most where n
+# is 2^W (CnV cannot exceed MOD). The unit tier runs this search (-E) on
+# the inputs of its 128-bit oracle and compares (tests/unit/Makefile).
+
+# fit_ticks NS PS CAP: RES = the most ticks t in 0 .. CAP with
+# cyc2ns(t << PS) <= NS
+fit_ticks() {
+	_ft_lo=0
+	_ft_hi=$3
+	while [ "$_ft_lo" -lt "$_ft_hi" ]; do
+		_ft_mid=$(((_ft_lo + _ft_hi + 1) / 2))
+		cyc2ns $((_ft_mid << $2))
+		if [ "$RES" -le "$1" ]; then
+			_ft_lo=$_ft_mid
+		else
+			_ft_hi=$((_ft_mid - 1))
+		fi
+	done
+	RES=$_ft_lo
 }
 
 # exp_round PERIOD DUTY POLARITY: the hardware setting the driver must
@@ -341,34 +367,58 @@ exp_ticks() {
 # (rounded down like a normal one), then high to the period end, whether
 # it reaches the driver as a state (.apply) or as a waveform (7.x).
 exp_round() {
-	ns2cyc "$1" "$MAXCYC"
-	_er_cyc=$RES
-	if [ "$_er_cyc" -eq 0 ]; then
-		E_OK=0
-		return
-	fi
-	E_OK=1
-	E_PS=0
-	while [ $((_er_cyc >> E_PS)) -ge "$TMAX" ] && [ "$E_PS" -lt "$PS_MAX" ]; do
-		E_PS=$((E_PS + 1))
+	E_OK=0
+	_er_best=0
+	_er_ps=0
+	while [ "$_er_ps" -le "$PS_MAX" ]; do
+		_er_cap=$((TMAX - 1))
+		if [ "$_er_ps" -eq "$PS_MAX" ]; then
+			_er_cap=$TMAX
+		fi
+		fit_ticks "$1" "$_er_ps" "$_er_cap"
+		if [ $((RES << _er_ps)) -gt "$_er_best" ]; then
+			_er_best=$((RES << _er_ps))
+			E_OK=1
+			E_PS=$_er_ps
+			E_N=$RES
+		fi
+		_er_ps=$((_er_ps + 1))
 	done
-	E_N=$((_er_cyc >> E_PS))
-	exp_ticks "$2"
+	[ "$E_OK" = 1 ] || return 0
+	_er_cap=$E_N
+	if [ "$E_N" -eq "$TMAX" ]; then
+		_er_cap=$((TMAX - 1))
+	fi
+	fit_ticks "$2" "$E_PS" "$_er_cap"
 	E_CNV=$RES
 	E_INV=0
 	if [ "$3" = inversed ]; then
 		E_INV=1
 	fi
-	_er_c=$E_CNV
-	if [ "$_er_c" -gt "$E_N" ]; then
-		_er_c=$E_N
-	fi
 	E_PC=$((E_N << E_PS))
 	if [ "$E_INV" = 1 ]; then
-		E_HC=$(((E_N - _er_c) << E_PS))
+		E_HC=$(((E_N - E_CNV) << E_PS))
 	else
-		E_HC=$((_er_c << E_PS))
+		E_HC=$((E_CNV << E_PS))
 	fi
+}
+
+# expect_mode (-E): for each line "RATE WIDTH PERIOD DUTY" of the standard
+# input, print "PS N CNV PERIOD_NS DUTY_NS" of the search above (the
+# read-back lengths, rounded up), or "einval"; no sysfs access.
+expect_mode() {
+	while read -r RATE WIDTH _em_p _em_d; do
+		TMAX=$((1 << WIDTH))
+		exp_round "$_em_p" "$_em_d" normal
+		if [ "$E_OK" = 0 ]; then
+			echo einval
+			continue
+		fi
+		cyc2ns "$E_PC"
+		_em_pns=$RES
+		cyc2ns $((E_CNV << E_PS))
+		echo "$E_PS $E_N $E_CNV $_em_pns $RES"
+	done
 }
 
 # exp_readback: what sysfs shows after re-export (get_state) for the
@@ -2268,7 +2318,7 @@ run_chip() {
 
 # ---------------------------------------------------------------- main
 
-while getopts c:C:r:w:n:s:qSh _opt; do
+while getopts c:C:r:w:n:s:qSEh _opt; do
 	case $_opt in
 	c) is_uint "$OPTARG" || die_usage "-c needs a chip number"
 	   OPT_CHIP=$OPTARG ;;
@@ -2291,6 +2341,8 @@ while getopts c:C:r:w:n:s:qSh _opt; do
 	   OPT_SEED=$OPTARG ;;
 	q) QUICK=1 ;;
 	S) STATIC=1 ;;
+	E) expect_mode
+	   exit 0 ;;
 	h) usage
 	   exit 0 ;;
 	*) usage >&2

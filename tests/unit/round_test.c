@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pwm-imx-tpm-round.h"
 
@@ -35,6 +36,7 @@ typedef unsigned __int128 u128;
 #define NSEC		1000000000ULL
 #define PS_COUNT	8
 #define U64_MAX_	(~0ULL)
+#define INT64_MAX_	(U64_MAX_ >> 1)
 #define MAX_SHOWN	20
 
 /* random periods per (rate, width); each is tried with DUTIES duties */
@@ -61,8 +63,9 @@ static int mutate;
 static unsigned long long checks_passed, checks_failed;
 /*
  * Test points, what the final line counts: one per rate, width and class
- * of case (requests, waveforms, register states), and the oracle's
- * self-check; each passes if none of its checks failed.
+ * of case (requests, waveforms, register states), the oracle's
+ * self-check, and one per on-device search compared with the oracle
+ * (--search); each passes if none of its checks failed.
  */
 static unsigned int points_passed, points_failed;
 
@@ -946,16 +949,164 @@ static void run_states(u32 rate, unsigned int width, unsigned int count)
 	point(before);
 }
 
+/*
+ * The searches of the selftest (pwm-imx-tpm.sh -E) and of its cdev helper
+ * (pwm-cdev expect) against the oracle, on the same inputs: they give the
+ * on-device tests their expected settings, so they must not drift from it.
+ * Their domain: 1 kHz .. 1 GHz (the selftest treats other rates as
+ * unknown), requests up to 2^63 - 1 ns (shell arithmetic). One point per
+ * command; it fails on any difference or if fewer answers than inputs came
+ * back.
+ */
+static const u32 search_rates[] = { 1000, 32767, 32768, 24000000, 1000000000 };
+static const unsigned int search_widths[] = { 1, 8, 16, 32 };
+#define SEARCH_CASES 60		/* per rate and width */
+
+static void search_line(char *buf, size_t len, u64 p, u64 d, u32 rate,
+			unsigned int width)
+{
+	struct expect e;
+
+	oracle_period(p, rate, width, &e);
+	if (e.ret) {
+		snprintf(buf, len, "einval");
+		return;
+	}
+	oracle_duty(d, rate, width, &e);
+	snprintf(buf, len, "%u %llu %llu %llu %llu", e.ps,
+		 (unsigned long long)e.n, (unsigned long long)e.c,
+		 (unsigned long long)e.period_ns,
+		 (unsigned long long)e.duty_ns);
+}
+
+static void run_search(const char *cmd)
+{
+	unsigned long long before = checks_failed;
+	char in[] = "/tmp/round_test.in.XXXXXX";
+	char out[] = "/tmp/round_test.out.XXXXXX";
+	char line[256], want[256], *sh;
+	unsigned int r, w, i, inputs = 0, answers = 0, differ = 0;
+	u64 (*cases)[4];
+	FILE *f;
+	int fd;
+
+	cases = calloc(sizeof(search_rates) / sizeof(search_rates[0]) *
+		       sizeof(search_widths) / sizeof(search_widths[0]) *
+		       SEARCH_CASES, sizeof(*cases));
+	fd = mkstemp(in);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!cases || !f) {
+		printf("FAIL search %s: no temporary file\n", cmd);
+		checks_failed++;
+		point(before);
+		return;
+	}
+	for (r = 0; r < sizeof(search_rates) / sizeof(search_rates[0]); r++) {
+		for (w = 0; w < sizeof(search_widths) / sizeof(search_widths[0]); w++) {
+			u32 rate = search_rates[r];
+			unsigned int width = search_widths[w];
+			u64 max = cycles_to_ns_up((1ULL << width) << IMX_TPM_PS_MAX, rate);
+			u64 tick = cycles_to_ns_up(1, rate);
+
+			for (i = 0; i < SEARCH_CASES; i++) {
+				u64 p, d;
+
+				switch (i) {
+				case 0: p = 0; break;
+				case 1: p = tick - 1; break;
+				case 2: p = tick; break;
+				case 3: p = max - 1; break;
+				case 4: p = max; break;
+				case 5: p = max + 1; break;
+				case 6: p = (u64)INT64_MAX_; break;
+				default: p = random_period(rate, width);
+				}
+				p &= (u64)INT64_MAX_;
+				switch (rnd() & 3) {
+				case 0: d = p; break;
+				case 1: d = p < (u64)INT64_MAX_ ? p + 1 : p; break;
+				case 2: d = 0; break;
+				default: d = rnd_below(p + (p < (u64)INT64_MAX_));
+				}
+				cases[inputs][0] = rate;
+				cases[inputs][1] = width;
+				cases[inputs][2] = p;
+				cases[inputs][3] = d;
+				inputs++;
+				fprintf(f, "%u %u %llu %llu\n", rate, width,
+					(unsigned long long)p,
+					(unsigned long long)d);
+			}
+		}
+	}
+	fclose(f);
+	fd = mkstemp(out);
+	if (fd >= 0)
+		close(fd);
+	sh = malloc(strlen(cmd) + sizeof(in) + sizeof(out) + 16);
+	if (fd < 0 || !sh) {
+		printf("FAIL search %s: no temporary file\n", cmd);
+		checks_failed++;
+	} else {
+		sprintf(sh, "%s < %s > %s", cmd, in, out);
+		if (system(sh) != 0) {
+			printf("FAIL search: \"%s\" failed\n", sh);
+			checks_failed++;
+		}
+	}
+	f = fd < 0 ? NULL : fopen(out, "r");
+	while (f && answers < inputs && fgets(line, sizeof(line), f)) {
+		u64 *c = cases[answers++];
+
+		line[strcspn(line, "\n")] = 0;
+		search_line(want, sizeof(want), c[2], c[3], (u32)c[0],
+			    (unsigned int)c[1]);
+		if (strcmp(line, want)) {
+			if (differ++ < 5)
+				printf("FAIL search %s: %llu Hz, width %llu, %llu/%llu ns: \"%s\", oracle \"%s\"\n",
+				       cmd, (unsigned long long)c[0],
+				       (unsigned long long)c[1],
+				       (unsigned long long)c[2],
+				       (unsigned long long)c[3], line, want);
+			checks_failed++;
+		} else {
+			checks_passed++;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (answers < inputs) {
+		printf("FAIL search %s: %u answers for %u inputs\n", cmd,
+		       answers, inputs);
+		checks_failed++;
+	}
+	printf("search \"%s\" vs. the oracle: %u inputs, %u answers, %u differ\n",
+	       cmd, inputs, answers, differ);
+	unlink(in);
+	unlink(out);
+	free(sh);
+	free(cases);
+	point(before);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int r, w;
 
-	if (argc == 3 && !strcmp(argv[1], "--mutate")) {
-		mutate = atoi(argv[2]);
-		printf("mutant %d: this run must fail\n", mutate);
-	} else if (argc != 1) {
-		fprintf(stderr, "usage: %s [--mutate 1|2|3]\n", argv[0]);
-		return 2;
+	int a, searches = 0;
+
+	for (a = 1; a < argc; a++) {
+		if (a + 1 < argc && !strcmp(argv[a], "--mutate")) {
+			mutate = atoi(argv[++a]);
+			printf("mutant %d: this run must fail\n", mutate);
+		} else if (a + 1 < argc && !strcmp(argv[a], "--search")) {
+			a++;
+			searches++;
+		} else {
+			fprintf(stderr, "usage: %s [--mutate 1|2|3] [--search CMD]...\n",
+				argv[0]);
+			return 2;
+		}
 	}
 
 	for (r = 0; r < sizeof(rates) / sizeof(rates[0]); r++)
@@ -968,6 +1119,11 @@ int main(int argc, char **argv)
 	for (r = 0; r < sizeof(rates) / sizeof(rates[0]); r++)
 		for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
 			run_states(rates[r], widths[w], STATES);
+	for (a = 1; a < argc && searches; a++)
+		if (!strcmp(argv[a], "--search"))
+			run_search(argv[++a]);
+		else if (!strcmp(argv[a], "--mutate"))
+			a++;
 
 	printf("requests: %llu, %llu with a failed check\n", requests,
 	       requests_failed);
