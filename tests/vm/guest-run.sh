@@ -6,6 +6,8 @@
 # add up the results. Needs $top (the source tree) and VM_LOGDIR.
 
 : "${top:?}"
+# shellcheck source=budget.sh source-path=SCRIPTDIR
+. "$top/tests/vm/budget.sh"
 total_passed=0
 total_failed=0
 total_skipped=0
@@ -13,7 +15,9 @@ total_skipped=0
 # run_guest NAME TARGET PATH SCRIPT TIMEOUT [ARGS...]: one guest run; adds
 # the result line "NAME: N passed, M failed[, K skipped]" of its log to the
 # totals.
-# SCRIPT "-" runs the kselftest, whose KTAP totals line counts instead.
+# SCRIPT "-" runs the kselftest, whose KTAP totals line counts instead; with
+# "-C LIST" among ARGS its SKIPs and XFAILs are held to the budget of PATH
+# and the guest's kernel (tests/vm/budget.sh), one failure if over it.
 run_guest() {
 	local name=$1 target=$2 path=$3 script=$4 timeout=$5 log line p f s rc start=$SECONDS
 	: "${VM_LOGDIR:?}"
@@ -41,6 +45,31 @@ run_guest() {
 		echo "$name: no result from the guest (log: ${log#"$top"/}; vm.sh exit $rc after $((SECONDS - start)) s; last test point: ${last:-none}; last line: ${tail:-none}${problem:+; first kernel problem: $problem})"
 		total_failed=$((total_failed + 1))
 		return
+	fi
+	if [[ $script == - ]]; then
+		local chans="" a prev="" krel tot kx ks
+		for a in "$@"; do
+			[[ $prev == -C ]] && chans=$a
+			prev=$a
+		done
+		krel=$(sed -nE 's/^# vm\.sh [^:]+: ([^,]+),.*/\1/p' "$log" | head -n 1)
+		tot=$(grep -a '^# Totals:' "$log" | tail -n 1)
+		kx=$(sed -nE 's/.* xfail:([0-9]+).*/\1/p' <<<"$tot")
+		ks=$(sed -nE 's/.* skip:([0-9]+).*/\1/p' <<<"$tot")
+		if [[ -n $chans && -n $krel && -n $kx && -n $ks ]]; then
+			if ! ktap_budget_check "$name" "$path" "$krel" \
+				"$(tr ',' '\n' <<<"$chans" | grep -c .)" "$ks" "$kx"; then
+				total_failed=$((total_failed + 1))
+			fi
+		elif [[ -n $chans ]]; then
+			echo "$name: the skip budget cannot be checked (kernel '${krel:-?}', totals '${tot:-none}')"
+			total_failed=$((total_failed + 1))
+		fi
+		# the model has a rate parameter, a dt guest a fixed clock
+		if ! grep -aqE '^# pwmchip[0-9]+: clock rate [0-9]+ Hz \(' "$log"; then
+			echo "$name: the kselftest did not find the counter clock's rate (the guest has one)"
+			total_failed=$((total_failed + 1))
+		fi
 	fi
 	p=$(sed -E 's/^[a-z-]+: ([0-9]+) passed.*/\1/' <<<"$line")
 	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")

@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# tests/vm/budget.sh - sourced by tests/vm/vm.sh (make vm's matrix) and
+# tests/vm/guest-run.sh (the debug kernels' kselftest guests): how many
+# SKIPs the kselftest may report in a guest, and why. A guest over its
+# budget, or with any XFAIL (a known defect, budget 0), fails.
+
+# skip_budget KIND KREL CHANNELS: the skips the kselftest is expected to
+# report in a guest that tests CHANNELS channels (C) of one chip, by
+# path and kernel; printed as "N reasons". Each with its reason:
+#   before 6.13: the PWM character device's check, per channel (C: the
+#     kernel has no /dev/pwmchipN);
+#   6.13 and later: "polarity: disabled channel keeps it across re-export",
+#     per channel (C: the core reports a disabled channel as period 0,
+#     normal polarity), and "a waiting change does not hold up an export"
+#     (1: the core serialises requests with changes itself);
+#   dt (registers in plain memory, no model): the model's output after each
+#     apply, per channel (C), the glitch test and the misuse check (2: no
+#     model), the prescaler change (1: the counter never reaches a period
+#     boundary), before 6.13 also the waiting change (1: it needs a counter
+#     that runs), and from 6.13 the character device's check per channel
+#     (C: the dt guests get no pwm-cdev, it checks against the model's rate
+#     and output).
+skip_budget() {
+	local kind=$1 krel=$2 c=$3 n=0 why=()
+	if dpkg --compare-versions "${krel%%[-+]*}" ge 6.13; then
+		n=$((n + c + 1))
+		why+=("polarity of a disabled channel x$c" "waiting change")
+	else
+		n=$((n + c))
+		why+=("no character device x$c")
+	fi
+	if [[ $kind == dt* ]]; then
+		n=$((n + c + 3))
+		why+=("no model: output x$c, glitch, misuse" "static: prescaler change")
+		if dpkg --compare-versions "${krel%%[-+]*}" ge 6.13; then
+			n=$((n + c))
+			why+=("no pwm-cdev in dt guests x$c")
+		else
+			n=$((n + 1))
+			why+=("static: waiting change")
+		fi
+	fi
+	local IFS=';'
+	printf '%d %s\n' "$n" "${why[*]}"
+}
+
+# ktap_budget_check NAME KIND KREL CHANNELS SKIPS XFAILS: 0 if within the
+# budget, else prints why (prefixed with NAME) and returns 1.
+ktap_budget_check() {
+	local name=$1 kind=$2 krel=$3 c=$4 ks=$5 kx=$6 budget why rc=0
+	read -r budget why <<<"$(skip_budget "$kind" "$krel" "$c")"
+	if ((ks > budget)); then
+		echo "$name: $ks skipped, over its budget of $budget ($why)"
+		rc=1
+	elif ((ks < budget)); then
+		echo "$name: note: $ks skipped, fewer than its budget of $budget ($why): the budget in tests/vm/budget.sh is out of date"
+	fi
+	if ((kx > 0)); then
+		echo "$name: $kx XFAIL, over its budget of 0"
+		rc=1
+	fi
+	return "$rc"
+}
