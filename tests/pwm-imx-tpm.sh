@@ -995,6 +995,10 @@ chip_setup() {
 # Rounding: cases are "TAG PERIOD" lines; TAG c = at or above the maximum
 gen_periods() {
 	PERIODS=
+	if [ -n "$HELD_P" ]; then
+		gen_periods_held
+		return
+	fi
 	if [ -n "$RATE" ]; then
 		cyc2ns "$MAXCYC"
 		_gp_maxns=$RES
@@ -1040,6 +1044,34 @@ gen_periods() {
 	done
 }
 
+# With a held counter: the held period, and (rate known) requests up to one
+# tick above it that map to the same hardware period (the search decides);
+# HELD_OTHER: requests that map to another period (EBUSY, test_shared).
+gen_periods_held() {
+	PERIODS="n:$HELD_P"
+	HELD_OTHER=
+	[ -n "$HELD_N" ] || return 0
+	cyc2ns $((1 << HELD_PS))
+	_gh_tick=$RES
+	_gh_i=0
+	while [ "$_gh_i" -lt 4 ]; do
+		case $_gh_i in
+		0) _gh_p=$((HELD_P + _gh_tick - 1)) ;;
+		1) _gh_p=$((HELD_P - 1)) ;;
+		*) rnd_below "$_gh_tick"
+		   _gh_p=$((HELD_P + RND)) ;;
+		esac
+		_gh_i=$((_gh_i + 1))
+		[ "$_gh_p" -ge 1 ] || continue
+		exp_round "$_gh_p" 0 normal
+		if [ "$E_OK" = 1 ] && [ "$E_PS" = "$HELD_PS" ] && [ "$E_N" = "$HELD_N" ]; then
+			PERIODS="$PERIODS n:$_gh_p"
+		else
+			HELD_OTHER="$HELD_OTHER $_gh_p"
+		fi
+	done
+}
+
 gen_duties() {
 	rnd_upto "$1"
 	if [ "$QUICK" = 1 ]; then
@@ -1081,7 +1113,9 @@ test_rounding() {
 	# -- below one tick
 	CK_PFX="EINVAL: "
 	ck_reset
-	if [ -z "$RATE" ]; then
+	if [ -n "$HELD_P" ]; then
+		tp_skip "$D_EINVAL" "$HELD_SKIP"
+	elif [ -z "$RATE" ]; then
 		tp_skip "$D_EINVAL" "clock rate unknown"
 	else
 		cyc2ns 1
@@ -1171,7 +1205,14 @@ test_rounding() {
 	fi
 	tp_result "$D_IDEM" "$F_IDEM"
 	tp_result "$D_EXACT" "$F_EXACT"
-	tp_result "$D_CLAMP" "$F_CLAMP"
+	if [ -n "$HELD_P" ]; then
+		tp_skip "$D_CLAMP" "$HELD_SKIP"
+	elif [ "$N_CLAMP" -lt 1 ]; then
+		case_fail F_CLAMP "no request at or above the maximum was made"
+		tp_result "$D_CLAMP" "$F_CLAMP"
+	else
+		tp_result "$D_CLAMP" "$F_CLAMP"
+	fi
 	if [ "$MODEL" != 1 ]; then
 		tp_skip "$D_MODEL" "no TPM model"
 	elif [ -z "$RATE" ]; then
@@ -1343,6 +1384,16 @@ round_case() {
 # a period/duty pair that is an exact number of ticks and nanoseconds
 # (so that inversed polarity survives the waveform API conversion)
 exact_pair() {
+	if [ -n "$HELD_P" ]; then
+		# the held period; a quarter of it, whole ticks where known
+		XP=$HELD_P
+		XD=$((HELD_P / 4))
+		if [ -n "$HELD_N" ]; then
+			cyc2ns $((HELD_N / 4 << HELD_PS))
+			XD=$RES
+		fi
+		return 0
+	fi
 	XP=1000000
 	XD=250000
 	[ -n "$RATE" ] || return 0
@@ -1437,6 +1488,9 @@ pol_case() {
 # polarities: constant outputs never need a polarity change.
 test_backlight() {
 	D_BL="pwmchip$CHIPN pwm$CH polarity: an enabled inversed channel takes the levels of a 256-step backlight (20 kHz, 1 kHz), 0 % and 100 % in both polarities"
+	if [ -n "$HELD_P" ]; then
+		D_BL="pwmchip$CHIPN pwm$CH polarity: an enabled inversed channel takes the levels of a 256-step backlight (at the held period, $HELD_P ns), 0 % and 100 % in both polarities"
+	fi
 	CK_PFX="backlight: "
 	ck_reset
 	if ! ch_export; then
@@ -1453,8 +1507,16 @@ test_backlight() {
 	if [ "$QUICK" = 1 ] && [ "$CH" != "${CHANNELS%% *}" ]; then
 		_tb_step=17
 	fi
-	_tb_plan=$((2 * (255 / _tb_step + 1) + 2 * 3))
-	for _tb_p in 50000 1000000; do
+	_tb_pers="50000 1000000"
+	_tb_p2=1000000
+	if [ -n "$HELD_P" ]; then
+		_tb_pers=$HELD_P
+		_tb_p2=$HELD_P
+	fi
+	# shellcheck disable=SC2086 # count the periods
+	set -- $_tb_pers
+	_tb_plan=$(($# * (255 / _tb_step + 1) + 2 * 3))
+	for _tb_p in $_tb_pers; do
 		if ! apply_start "$_tb_p" 0 inversed; then
 			ck_fail "$_tb_p ns: $FAILWHY"
 			continue
@@ -1484,16 +1546,16 @@ test_backlight() {
 		[ "$RD" = inversed ] || ck_fail "$_tb_p ns: polarity reads $RD after the levels"
 	done
 	for _tb_pol in normal inversed; do
-		if ! apply_start 1000000 500000 "$_tb_pol"; then
+		if ! apply_start "$_tb_p2" $((_tb_p2 / 2)) "$_tb_pol"; then
 			ck_fail "$_tb_pol: $FAILWHY"
 			continue
 		fi
-		for _tb_d in 0 1000000 500000; do
+		for _tb_d in 0 "$_tb_p2" $((_tb_p2 / 2)); do
 			_tb_writes=$((_tb_writes + 1))
 			if pw duty_cycle "$_tb_d"; then
 				_tb_taken=$((_tb_taken + 1))
 			else
-				ck_fail "$_tb_pol $_tb_d/1000000 while enabled: $FAILWHY"
+				ck_fail "$_tb_pol $_tb_d/$_tb_p2 while enabled: $FAILWHY"
 			fi
 		done
 		rd "$PWMDIR/polarity"
@@ -1692,6 +1754,10 @@ test_cdev() {
 		tp_skip "$_tc_d" "clock rate unknown"
 		return
 	fi
+	if [ -n "$HELD_P" ]; then
+		tp_skip "$_tc_d" "$HELD_SKIP"
+		return
+	fi
 	"$CDEV_BIN" "$CDEV_NODE" check "$CH" "$RATE" "$WIDTH" "$SEED" \
 		>"$TMPD/cdev.out" 2>&1
 	_tc_rc=$?
@@ -1738,6 +1804,87 @@ test_export_range() {
 }
 
 # the shared counter: needs two channels A and B
+# test_shared with a held counter: the other user's channel is the other
+# channel. The first tested channel takes the held period (and reads it
+# back), and every other period is EBUSY, enabled or not, with the state
+# and the counter's registers unchanged.
+test_shared_held() {
+	CK_PFX="shared (held): "
+	ck_reset
+	set_channel "$_ts_a"
+	read_regs
+	_ts_r0="$RG_OK $RG_PS $RG_MOD"
+	_ts_ok=1
+	exact_pair
+	if ! ch_export || ! apply_start "$XP" "$XD" normal; then
+		ck_fail "pwm$_ts_a: the held period $XP ns: $FAILWHY"
+		_ts_ok=0
+	fi
+	if [ "$_ts_ok" = 1 ]; then
+		read_regs
+		[ "$_ts_r0" = "$RG_OK $RG_PS $RG_MOD" ] ||
+			ck_fail "pwm$_ts_a: the counter changed: $_ts_r0 -> $RG_OK $RG_PS $RG_MOD"
+		if reexport && [ "$CUR_P" != "$HELD_P" ]; then
+			ck_fail "pwm$_ts_a: reads back period $CUR_P, the held period is $HELD_P"
+		fi
+	fi
+	tp_result "$D_SAME" "$CK"
+
+	ck_reset
+	_ts_n=0
+	if [ "$_ts_ok" = 1 ]; then
+		_ts_list="$((HELD_P * 2)) $((HELD_P / 2)) $HELD_OTHER"
+		for _ts_en in 1 0; do
+			if [ "$_ts_en" = 0 ]; then
+				ch_disable || ck_fail "$FAILWHY"
+			fi
+			for _ts_p in $_ts_list; do
+				[ "$_ts_p" -ge 1 ] || continue
+				if [ -n "$HELD_N" ]; then
+					exp_round "$_ts_p" 0 normal
+					[ "$E_OK" = 1 ] || continue
+					[ "$E_PS $E_N" != "$HELD_PS $HELD_N" ] || continue
+				fi
+				read_state
+				if [ "$_ts_p" -lt "$CUR_D" ]; then
+					continue
+				fi
+				_ts_n=$((_ts_n + 1))
+				if [ "$_ts_en" = 1 ]; then
+					state_snapshot
+					_ts_s0=$SNAP
+					wr_fail "$PWMDIR/period" "$_ts_p" EBUSY "pwm$_ts_a (enabled): period $_ts_p while the counter is held at $HELD_P" ||
+						ck_fail "$FAILWHY"
+					state_snapshot
+					[ "$_ts_s0" = "$SNAP" ] || ck_fail "pwm$_ts_a: state changed: $_ts_s0 -> $SNAP"
+				elif wr "$PWMDIR/period" "$_ts_p"; then
+					# a disabled channel's period reaches the
+					# hardware when it is enabled
+					wr_fail "$PWMDIR/enable" 1 EBUSY "pwm$_ts_a: enable at period $_ts_p while the counter is held at $HELD_P" ||
+						ck_fail "$FAILWHY"
+					rd "$PWMDIR/enable"
+					[ "$RD" = 0 ] || ck_fail "pwm$_ts_a: enable reads $RD after the refused enable"
+					ch_disable
+					pw period "$HELD_P" || ck_fail "$FAILWHY"
+				elif [ "$ERRNO" != EBUSY ] && [ "$ERRNO_KNOWN" = 1 ]; then
+					ck_fail "pwm$_ts_a (disabled): period $_ts_p: $ERRNO, expected success or EBUSY"
+				fi
+				read_regs
+				[ "$_ts_r0" = "$RG_OK $RG_PS $RG_MOD" ] ||
+					ck_fail "pwm$_ts_a: period $_ts_p changed the counter: $_ts_r0 -> $RG_OK $RG_PS $RG_MOD"
+			done
+		done
+		diag "pwm$_ts_a: $_ts_n requests for another period than the held one, each EBUSY expected"
+		[ "$_ts_n" -ge 2 ] || ck_fail "only $_ts_n requests for another period were made"
+	else
+		ck_fail "pwm$_ts_a does not run at the held period (see above)"
+	fi
+	tp_result "$D_DIFF" "$CK"
+	ch_disable
+	ch_unexport
+	tp_skip "$D_PS" "$HELD_SKIP"
+}
+
 test_shared() {
 	_ts_pfx="pwmchip$CHIPN shared counter:"
 	D_SAME="$_ts_pfx same period on two channels"
@@ -1747,6 +1894,10 @@ test_shared() {
 	_ts_b=${CHANNELS#* }
 	_ts_b=${_ts_b%% *}
 
+	if [ -n "$HELD_P" ]; then
+		test_shared_held
+		return
+	fi
 	if [ "$_ts_a" = "$_ts_b" ]; then
 		tp_skip "$D_SAME" "needs two channels"
 		tp_skip "$D_DIFF" "needs two channels"
@@ -2005,6 +2156,10 @@ glitch_check() {
 
 test_glitch() {
 	_tg_d="pwmchip$CHIPN pwm${CHANNELS%% *} model: glitch-free updates of a running channel"
+	if [ -n "$HELD_P" ]; then
+		tp_skip "$_tg_d" "$HELD_SKIP"
+		return
+	fi
 	if [ "$MODEL" != 1 ]; then
 		tp_skip "$_tg_d" "no TPM model"
 		return
@@ -2141,6 +2296,10 @@ test_request_unblocked() {
 	_tr_a=${CHANNELS%% *}
 	_tr_b=${CHANNELS#* }
 	_tr_b=${_tr_b%% *}
+	if [ -n "$HELD_P" ]; then
+		tp_skip "$D_REQ" "$HELD_SKIP"
+		return
+	fi
 	if [ "$_tr_a" = "$_tr_b" ]; then
 		tp_skip "$D_REQ" "needs two channels"
 		return
@@ -2245,6 +2404,70 @@ test_model_errors() {
 }
 
 # skip every test point of a chip
+# held_setup: HELD (channels another user has requested) holds the shared
+# counter. Finds the period in use, HELD_P (ns, as the driver reports it),
+# and with a known rate its hardware setting HELD_PS/HELD_N, from the
+# registers, else from the PWM core's debugfs summary (/sys/kernel/debug/pwm,
+# the other user's channel), else from the sysfs attributes of a channel
+# exported by another user. HELD_SKIP: the reason for what cannot be tested
+# (status 1: nothing can be, the period in use is unknown).
+held_setup() {
+	HELD_P=
+	HELD_PS=
+	HELD_N=
+	_hs_src=
+	_hs_first=${HELD# }
+	_hs_first=${_hs_first%% *}
+	if [ -n "$RATE" ] && read_regs && [ "$RG_OK" = 1 ]; then
+		HELD_PS=$RG_PS
+		HELD_N=$((RG_MOD + 1))
+		cyc2ns $((HELD_N << HELD_PS))
+		HELD_P=$RES
+		_hs_src="registers PS=$RG_PS MOD=$RG_MOD"
+	fi
+	_hs_dbg=
+	if [ -r "$DEBUGFS/pwm" ]; then
+		# Two shapes: up to 6.12 one line per channel, " pwm-1
+		# (label): requested enabled period: 50000 ns duty: ...";
+		# from 6.13 (seen in Debian's 7.3) the channel's line is
+		# followed by "  actual configuration: 25084/50000 [+0]"
+		_hs_dbg=$(awk -v dev="$DEVNAME" -v ch="pwm-$_hs_first" '
+			/^[^ ]/ { sec = index($0, "/" dev ",") > 0; on = 0; next }
+			sec && $1 ~ /^pwm-/ { on = $1 == ch }
+			on {
+				for (i = 1; i < NF; i++) {
+					if ($i == "period:") { print $(i + 1); exit }
+					if ($i == "configuration:" && $(i - 1) == "actual") {
+						v = $(i + 1); sub(/.*\//, "", v); print v; exit
+					}
+				}
+			}' "$DEBUGFS/pwm" 2>/dev/null)
+	fi
+	if is_uint "$_hs_dbg" && [ "$_hs_dbg" -gt 0 ]; then
+		if [ -z "$HELD_P" ]; then
+			HELD_P=$_hs_dbg
+			_hs_src="$DEBUGFS/pwm, pwm$_hs_first"
+		elif [ "$_hs_dbg" != "$HELD_P" ]; then
+			diag "pwmchip$CHIPN: $DEBUGFS/pwm shows pwm$_hs_first at $_hs_dbg ns, the registers $HELD_P ns"
+		fi
+	fi
+	if [ -z "$HELD_P" ] && [ -r "$CHIPDIR/pwm$_hs_first/period" ]; then
+		rd "$CHIPDIR/pwm$_hs_first/period"
+		if is_uint "$RD" && [ "$RD" -gt 0 ]; then
+			HELD_P=$RD
+			_hs_src="pwm$_hs_first/period"
+		fi
+	fi
+	if [ -z "$HELD_P" ]; then
+		HELD_SKIP="$HELDWHY, and the period it holds the shared counter at cannot be read (no registers, no $DEBUGFS/pwm)"
+		return 1
+	fi
+	HELD_SKIP="the shared counter is held at $HELD_P ns by another user ($HELDWHY)"
+	diag "pwmchip$CHIPN: $HELDWHY: the other channels are tested at its period, $HELD_P ns ($_hs_src)"
+	diag "pwmchip$CHIPN: not tested while it is held: periods below one tick and above the maximum, prescaler changes, the glitch test, the waiting-change test, the character device check"
+	return 0
+}
+
 skip_chip() {
 	for _sk_t in "export: out-of-range and repeated requests rejected" \
 		"shared counter: same period on two channels" \
@@ -2282,12 +2505,19 @@ TP_PER_CHANNEL=15
 run_chip() {
 	CHIPDIR=$SYSFS_PWM/pwmchip$CHIPN
 	eval "NPWM=\$NPWM_$CHIPN CHANNELS=\$CHANNELS_$CHIPN _ru_busy=\$BUSY_$CHIPN"
+	eval "HELD=\$HELD_$CHIPN HELDWHY=\$HELDWHY_$CHIPN"
 	if [ -n "$_ru_busy" ]; then
 		diag "pwmchip$CHIPN: $_ru_busy"
 		skip_chip "$_ru_busy"
 		return
 	fi
 	chip_setup
+	HELD_P=
+	if [ -n "$HELD" ] && ! held_setup; then
+		diag "pwmchip$CHIPN: $HELD_SKIP"
+		skip_chip "$HELD_SKIP"
+		return
+	fi
 	MODEL_ERRORS0=0
 	if [ "$MODEL" = 1 ] && dbg_copy "$MODEL_DIR/errors"; then
 		while read -r _ru_l; do
@@ -2476,36 +2706,59 @@ for _cd in "$SYSFS_PWM"/pwmchip*; do
 	fi
 	_chs=${_chs# }
 	[ -n "$_chs" ] || continue
-	# channels in use by others: the shared counter then blocks the tests
+	# Channels in use by others. One requested by another user (a kernel
+	# consumer such as pwm-backlight: export is EBUSY; or exported through
+	# sysfs already) holds the shared counter at its period: the other
+	# channels are tested at that period ("held counter", run_chip). A
+	# channel left enabled without a user (by the bootloader) does not hold
+	# the counter, but a test would change its period: the chip is skipped.
 	_busy=
+	_held=
+	_heldwhy=
 	if [ ! -w "$_cd/export" ]; then
 		_busy="$_cd/export is not writable (run as root)"
 	fi
 	_c=0
 	while [ -z "$_busy" ] && [ "$_c" -lt "$_np" ]; do
 		if [ -d "$_cd/pwm$_c" ]; then
-			_busy="pwm$_c is exported already"
+			_held="$_held $_c"
+			_heldwhy="$_heldwhy; pwm$_c is exported by another user"
 		elif ! wr "$_cd/export" "$_c"; then
 			# other errors are left to the tests to report
 			if [ "$ERRNO" = EBUSY ] || [ "$ERRNO_KNOWN" = 0 ]; then
-				_busy="pwm$_c is in use (export: $ERRNO)"
+				_held="$_held $_c"
+				_heldwhy="$_heldwhy; pwm$_c is requested by a kernel user (export: $ERRNO)"
 			fi
 		else
 			exported_add "$_cd" "$_c"
 			rd "$_cd/pwm$_c/enable"
 			if [ "$RD" = 1 ]; then
-				_busy="pwm$_c is enabled (left running at boot?)"
+				_busy="pwm$_c is enabled without a user (left running at boot?)"
 			fi
 			echo "$_c" 2>/dev/null >"$_cd/unexport"
 			exported_del "$_cd" "$_c"
 		fi
-		[ -z "$_busy" ] || break
 		_c=$((_c + 1))
 	done
 	case $_busy in
 	pwm*) _busy="$_busy; the counter is shared, so this chip is not tested" ;;
 	esac
-	eval "NPWM_$_n=\$_np CHANNELS_$_n=\$_chs BUSY_$_n=\$_busy"
+	_heldwhy=${_heldwhy#; }
+	if [ -z "$_busy" ] && [ -n "$_held" ]; then
+		_free=
+		for _c in $_chs; do
+			case " $_held " in
+			*" $_c "*) diag "pwmchip$_n: pwm$_c is in use by another user, not tested" ;;
+			*) _free="$_free $_c" ;;
+			esac
+		done
+		if [ -n "$_free" ]; then
+			_chs=${_free# }
+		else
+			_busy="every channel to test is in use by another user: $_heldwhy"
+		fi
+	fi
+	eval "NPWM_$_n=\$_np CHANNELS_$_n=\$_chs BUSY_$_n=\$_busy HELD_$_n=\$_held HELDWHY_$_n=\$_heldwhy"
 	CHIPS="$CHIPS $_n"
 	# shellcheck disable=SC2086 # count the channels
 	set -- $_chs

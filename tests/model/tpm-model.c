@@ -285,7 +285,7 @@ static int tpm_model_reg_read(void *context, unsigned int reg,
 	if (stall_us)
 		mdelay(DIV_ROUND_UP(stall_us, 1000));
 	if (irq_ns)
-		udelay(DIV_ROUND_UP(irq_ns, NSEC_PER_USEC));
+		udelay((unsigned long)DIV_ROUND_UP_ULL(irq_ns, NSEC_PER_USEC));
 
 	return ret;
 }

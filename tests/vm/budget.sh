@@ -21,7 +21,10 @@
 #     boundary), before 6.13 also the waiting change (1: it needs a counter
 #     that runs), and from 6.13 the character device's check per channel
 #     (C: the dt guests get no pwm-cdev, it checks against the model's rate
-#     and output).
+#     and output);
+#   dt-bl (a backlight holds the counter at its period): per channel
+#     tested, the period below one tick and the maximum (2C: only the held
+#     period can be set).
 skip_budget() {
 	local kind=$1 krel=$2 c=$3 n=0 why=()
 	if dpkg --compare-versions "${krel%%[-+]*}" ge 6.13; then
@@ -41,6 +44,10 @@ skip_budget() {
 			n=$((n + 1))
 			why+=("static: waiting change")
 		fi
+	fi
+	if [[ $kind == *-bl ]]; then
+		n=$((n + 2 * c))
+		why+=("held counter (backlight on channel 1): below one tick and maximum x$c")
 	fi
 	local IFS=';'
 	printf '%d %s\n' "$n" "${why[*]}"

@@ -37,6 +37,11 @@
 #                        tests/model/late-clk.ko, which the guest script
 #                        loads (/vm/late-clk.ko): the probe defers until
 #                        then (kernel option fw_devlink=permissive).
+#                 dt-bl  as dt, with a pwm-backlight consumer on channel 1
+#                        (pwms = <&tpm 1 50000 0>, as on the i.MX7ULP EVK
+#                        and EA's uCOM kit), loaded after the driver
+#                        (pwm_bl.ko): the selftest must test the other
+#                        channels at the 50 us the backlight holds.
 #   GUEST_SCRIPT  run in the guest with busybox sh instead of the kselftest
 #                 (tests/pwm-imx-tpm.sh); ARGS go to the script.
 #
@@ -64,8 +69,10 @@
 # clock and an 8-bit counter ("model-slow": rate=100000 width=8), armhf
 # 6.12 and arm64 7.3 with the strict model at 32768 Hz and 24 MHz
 # ("model-32k", "model-strict"), and amd64
-# 6.12 rt (PREEMPT_RT) on the model path (13 runs, VM_JOBS guests at a
-# time, default 2),
+# 6.12 rt (PREEMPT_RT) on the model path, and armhf 6.1 and arm64 7.3 on
+# the dt path with a backlight on channel 1 ("dt-bl": the selftest tests
+# channels 0 and 5 at its period) (15 runs, VM_JOBS guests at a time,
+# default 2),
 # prints a table and "vm: N passed, M failed, S skipped, X xfail", the sums
 # of the guests' KTAP totals. A run passes only if the kselftest exits 0
 # (4, everything skipped, means the driver did not bind), its skips are
@@ -87,7 +94,7 @@
 # (seconds per guest, default 900 for run, per-run values in the
 # matrix), VM_LOGDIR (default tests/logs/vm), VM_MATRIX_ARGS_MODEL and
 # VM_MATRIX_ARGS_DT (kselftest options in the matrix), VM_MATRIX_RUNS (the
-# matrix's runs, ARCH:SERIES:KIND words; default all 13), and those of
+# matrix's runs, ARCH:SERIES:KIND words; default all 15), and those of
 # tests/lib/debian.sh.
 set -euo pipefail
 
@@ -135,7 +142,7 @@ BAD_RE+='|^vm: rt lock check: [1-9][0-9]* sleeping lock|^vm: rt lock check: stac
 MATRIX_RUNS=${VM_MATRIX_RUNS:-"armhf:5.10:dt armhf:5.10:model armhf:6.1:dt armhf:6.1:model
 armhf:6.12:dt armhf:6.12:model-32k arm64:6.12:dt arm64:6.12:model
 arm64:7.3:dt arm64:7.3:model-strict amd64:7.3:model armhf:6.1:model-slow
-amd64:6.12-rt:model"}
+amd64:6.12-rt:model armhf:6.1:dt-bl arm64:7.3:dt-bl"}
 
 usage() {
 	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
@@ -433,6 +440,13 @@ make_initrd() {
 		cp "$bin" "$r/vm/extra/$(basename "$src" .c)"
 	done
 	[[ $path == dt-late ]] && cp "$KO_DIR/late-clk.ko" "$r/vm/"
+	if [[ -n ${BACKLIGHT:-} ]]; then
+		local bl
+		bl=$(cd "$MODDIR" && find kernel -name 'pwm_bl.ko*' | head -n 1)
+		[[ -n $bl ]] || vm_die "the kernel has no pwm_bl module (CONFIG_BACKLIGHT_PWM)"
+		unpack_module "$MODDIR/$bl" "$r/vm/pwm_bl.ko"
+		kos+=("$r/vm/pwm_bl.ko")
+	fi
 	if [[ $path == model ]]; then
 		cp "$KO_DIR/imx-tpm-model.ko" "$r/vm/"
 		kos+=("$KO_DIR/imx-tpm-model.ko")
@@ -462,6 +476,7 @@ make_initrd() {
 		printf 'VM_PATH=%s\n' "$path"
 		printf 'VM_MODEL_PARAMS="%s"\n' "$MODEL_PARAMS"
 		printf 'VM_RT_LOCKCHECK=%s\n' "$RT_LOCKCHECK"
+		printf 'VM_BACKLIGHT=%s\n' "${BACKLIGHT:-0}"
 	} >"$r/vm/env"
 	guest_init | debug_guest_init >"$r/init"
 	chmod 755 "$r/init" "$r/bin/busybox" "$r/vm/tests/pwm-imx-tpm.sh"
@@ -658,6 +673,15 @@ if [ "$VM_PATH" = model ]; then
 	insmod /vm/imx-tpm-model.ko $VM_MODEL_PARAMS || echo "vm: insmod imx-tpm-model.ko failed"
 fi
 insmod /vm/pwm-imx-tpm.ko || echo "vm: insmod pwm-imx-tpm.ko failed"
+if [ "$VM_BACKLIGHT" = 1 ]; then
+	insmod /vm/pwm_bl.ko || echo "vm: insmod pwm_bl.ko failed"
+	for b in /sys/class/backlight/*; do
+		[ -e "$b/brightness" ] &&
+			echo "vm: backlight ${b##*/}: brightness $(cat "$b/brightness") of $(cat "$b/max_brightness")"
+	done
+	[ -e /sys/kernel/debug/pwm ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	sed 's/^/vm: debugfs pwm: /' /sys/kernel/debug/pwm 2>/dev/null
+fi
 bound=
 for d in /sys/bus/platform/drivers/pwm-imx-tpm/*; do
 	[ -L "$d" ] && [ -e "$d/driver" ] && bound="$bound ${d##*/}"
@@ -762,7 +786,7 @@ EOF
 		#size-cells = <1>;
 		ranges = <0x40250000 0x0 ${TPM_BASE} 0x1000>;
 
-		pwm@40250000 {
+		tpm: pwm@40250000 {
 			compatible = "fsl,imx7ulp-pwm";
 			reg = <0x40250000 0x1000>;
 			clocks = <&tpm_clk>;
@@ -775,12 +799,27 @@ EOF
 	else
 		cat >>"$work/virt.dts" <<EOF
 / {
-	pwm@${TPM_BASE#0x} {
+	tpm: pwm@${TPM_BASE#0x} {
 		compatible = "fsl,imx7ulp-pwm";
 		reg = <0x0 ${TPM_BASE} 0x0 0x1000>;
 		clocks = <&tpm_clk>;
 		#pwm-cells = <3>;
 		status = "okay";
+	};
+};
+EOF
+	fi
+	# BACKLIGHT=1: a panel backlight on channel 1 at 50 us, as the
+	# i.MX7ULP EVK's and EA's uCOM kit's devicetrees have it (<&tpm4 1
+	# 50000 0>); pwm_bl.ko binds it once the PWM chip is there
+	if [[ -n ${BACKLIGHT:-} ]]; then
+		cat >>"$work/virt.dts" <<EOF
+/ {
+	backlight-tpm {
+		compatible = "pwm-backlight";
+		pwms = <&tpm 1 50000 0>;
+		brightness-levels = <0 4 8 16 32 64 128 255>;
+		default-brightness-level = <6>;
 	};
 };
 EOF
@@ -825,8 +864,12 @@ prepare() {
 	shift 4
 	arch=${target%%:*}
 	series=${target#*:}
-	[[ $path == model || $path == dt || $path == dt-late ]] ||
-		vm_die "PATH must be model, dt or dt-late, not $path"
+	[[ $path == model || $path == dt || $path == dt-late || $path == dt-bl ]] ||
+		vm_die "PATH must be model, dt, dt-late or dt-bl, not $path"
+	if [[ $path == dt-bl ]]; then
+		BACKLIGHT=1
+		path=dt
+	fi
 	[[ $path == dt* && $arch == amd64 ]] && vm_die "the dt paths need an arm guest (amd64 has no OF)"
 	if [[ $series == *-debug ]]; then
 		debug_kernel_setup "$arch" "${series%-debug}" "$name"
@@ -1104,7 +1147,11 @@ cmd_matrix() {
 		path=${kind%%-*}
 		name=${target/:/-}-$kind
 		local -a args
-		if [[ $path == dt ]]; then
+		if [[ $kind == *-bl ]]; then
+			# channel 1 is the backlight's
+			read -r -a args <<<"${VM_MATRIX_ARGS_DT:--q -C 0,5}"
+			kselftest_has_opt S && args+=(-S)
+		elif [[ $path == dt ]]; then
 			read -r -a args <<<"${VM_MATRIX_ARGS_DT:--q -C 0,1,5}"
 			kselftest_has_opt S && args+=(-S)
 		else
@@ -1123,6 +1170,7 @@ cmd_matrix() {
 			*-slow) MODEL_PARAMS=$MODEL_PARAMS_SLOW ;;
 			*-strict) MODEL_PARAMS=$MODEL_PARAMS_STRICT ;;
 			*-32k) MODEL_PARAMS=$MODEL_PARAMS_32K ;;
+			*-bl) BACKLIGHT=1 ;;
 			esac
 			prepare "$target" "$path" "$name" "" "${args[@]}"
 		); then
