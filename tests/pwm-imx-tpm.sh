@@ -22,8 +22,11 @@
 #            maximum; model: output after each apply; polarity: programmed
 #            while disabled, EBUSY while enabled, kept while disabled; bad
 #            input: non-numbers, out-of-range values; cdev (pwm-cdev check)
-# A chip with a channel exported or enabled by someone else is skipped
-# (its counter is shared). Without a known clock rate the exact checks
+# A channel requested by another user (a kernel consumer such as a
+# backlight, or exported through sysfs) holds the shared counter: the free
+# channels are tested at its period, what needs the counter to itself is
+# SKIP ("held counter", held_setup). A chip with a channel left enabled
+# without a user (by the bootloader) is skipped. Without a known clock rate the exact checks
 # skip; only rate-independent rules are checked. The expected settings come
 # from a search over every prescaler and tick count (exp_round), not from
 # the driver's formulas; -E prints them for make unit's comparison with its

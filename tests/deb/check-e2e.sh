@@ -197,10 +197,13 @@ rootfs_debootstrap() {
 # The board's base DTB: tests/vm/vm.sh's make_dtb, in its own shell (vm.sh
 # sets its own globals; sourced, it only defines them), with TPM4 where the
 # i.MX7ULP devicetree has it and disabled, as the EVK's vendor devicetree
-# leaves the TPMs it does not use: the package's overlay enables it.
+# leaves the TPMs it does not use: the package's overlay enables it. With a
+# panel backlight on its channel 1 (pwm-backlight, <&tpm 1 50000 0>), as
+# EA's uCOM kit has while its TPM4 is disabled: enabling TPM4 starts it, and
+# it then holds the shared counter at 50 us (BACKLIGHT=1).
 # Prints the TPM's base address.
 e2e_dtb() {
-	VM_TPM_BASE=$TPM_PAGE VM_TPM_LAYOUT=imx7ulp-disabled \
+	VM_TPM_BASE=$TPM_PAGE VM_TPM_LAYOUT=imx7ulp-disabled BACKLIGHT=1 \
 		bash -c '. "$1" && qemu_cmd "$2" && make_dtb "$3" "$2" "$4" "$QEMU" "${QARGS[@]}" >&2 &&
 		printf "%s\n" "$TPM_BASE"' sh "$top/tests/vm/vm.sh" "$ARCH" "$1" "$RAM_MB"
 }
