@@ -11,10 +11,8 @@
 # path and kernel; printed as "N reasons". Each with its reason:
 #   before 6.13: the PWM character device's check, per channel (C: the
 #     kernel has no /dev/pwmchipN);
-#   6.13 and later: "polarity: disabled channel keeps it across re-export",
-#     per channel (C: the core reports a disabled channel as period 0,
-#     normal polarity), and "a waiting change does not hold up an export"
-#     (1: the core serialises requests with changes itself);
+#   6.13 and later: "a waiting change does not hold up an export" (1: the
+#     core serialises requests with changes itself);
 #   dt (registers in plain memory, no model): the model's output after each
 #     apply, per channel (C), the glitch test and the misuse check (2: no
 #     model), the prescaler change (1: the counter never reaches a period
@@ -28,8 +26,8 @@
 skip_budget() {
 	local kind=$1 krel=$2 c=$3 n=0 why=()
 	if dpkg --compare-versions "${krel%%[-+]*}" ge 6.13; then
-		n=$((n + c + 1))
-		why+=("polarity of a disabled channel x$c" "waiting change")
+		n=$((n + 1))
+		why+=("waiting change")
 	else
 		n=$((n + c))
 		why+=("no character device x$c")
