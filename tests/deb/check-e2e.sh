@@ -453,6 +453,16 @@ suite_run() {
 			! grep -q "^Failed to apply overlay\|^Failed loading overlay\|^Invalid fdtoverlay_addr_r" "$1" ||
 			{ grep -E "^(Retrieving|Failed|Invalid|Scanning|Skipping|.*extlinux)" "$1"; exit 1; }' sh "$LOGDIR/$s-boot1.log"
 	guest_results "$s-boot1"
+	# The README's selftest example (channel 3, static registers, the
+	# backlight holding channel 1): its skips against the budget of its
+	# path, dt-bl, on the image's kernel (tests/vm/budget.sh)
+	local tot ks kx
+	tot=$(sed -n 's/.*e2e: README selftest: # Totals: //p' "$LOGDIR/$s-boot1.log" | tail -n 1)
+	ks=$(sed -nE 's/.*skip:([0-9]+).*/\1/p' <<<"$tot")
+	kx=$(sed -nE 's/.*xfail:([0-9]+).*/\1/p' <<<"$tot")
+	check "$s-boot1: the README's selftest within its skip budget (${tot:-no totals})" \
+		bash -c '[[ -n $5 && -n $6 ]] && . "$1" && ktap_budget_check "$2" dt-bl "$3" "$4" "$5" "$6"' \
+		sh "$top/tests/vm/budget.sh" "$s README selftest" "$KVER" 1 "$ks" "$kx"
 	local b1=$BOOT_SECS
 	deb_log "$s: boot 2 (after apt-get remove in boot 1)"
 	# the guest kept the token; the second boot reports with it again
