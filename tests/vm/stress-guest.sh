@@ -5,7 +5,7 @@
 # in a guest by tests/vm/vm.sh (busybox sh). Needs /vm/pwm-imx-tpm.ko (for
 # the insmod/rmmod cycles) and the kselftest in /vm/tests.
 #
-# usage: stress-guest.sh [-t SECONDS] [-w WRITERS] [-b BIND] [-m MOD] [-p PM] [-K] [-R] [-s SEED]
+# usage: stress-guest.sh [-t SECONDS] [-w WRITERS] [-b BIND] [-m MOD] [-p PM] [-K] [-R] [-s SEED] [-C LIST]
 #   -t  how long the writers run (default 60)
 #   -w  writer processes over all channels (default 4)
 #   -b  unbind/bind cycles with channels exported and enabled (default 200)
@@ -13,6 +13,7 @@
 #   -p  suspend/resume cycles through /sys/power/pm_test (default 20)
 #   -K  run the quick kselftest only after the last part, not after each
 #       (for slow kernels)
+#   -C  the channels the quick kselftest tests, e.g. 0,5 (default: all)
 #   -s  seed of the writers' random states (default: from /dev/urandom;
 #       printed as "# seed N (repeat with -s N)")
 #   -R  the kernel must be PREEMPT_RT (the debug kernel): one more test
@@ -30,7 +31,8 @@ PMS=20
 KS_EACH=1
 NEED_RT=0
 SEED=
-while getopts t:w:b:m:p:KRs: o; do
+KS_CH=
+while getopts t:w:b:m:p:KRs:C: o; do
 	case $o in
 	t) SECS=$OPTARG ;;
 	w) WRITERS=$OPTARG ;;
@@ -40,7 +42,8 @@ while getopts t:w:b:m:p:KRs: o; do
 	K) KS_EACH=0 ;;
 	R) NEED_RT=1 ;;
 	s) SEED=$OPTARG ;;
-	*) echo "usage: $0 [-t S] [-w N] [-b N] [-m N] [-p N] [-K] [-R] [-s SEED]" >&2; exit 2 ;;
+	C) KS_CH=$OPTARG ;;
+	*) echo "usage: $0 [-t S] [-w N] [-b N] [-m N] [-p N] [-K] [-R] [-s SEED] [-C LIST]" >&2; exit 2 ;;
 	esac
 done
 
@@ -174,7 +177,7 @@ kselftest_ok() {
 		diag "$1: driver not bound"
 		return 1
 	fi
-	sh "$KSELFTEST" -q -n 100 -c "${CHIP##*/pwmchip}" >"$TMP/ks.log" 2>&1
+	sh "$KSELFTEST" -q -n 100 -c "${CHIP##*/pwmchip}" ${KS_CH:+-C "$KS_CH"} >"$TMP/ks.log" 2>&1
 	_k_rc=$?
 	if [ "$_k_rc" != 0 ]; then
 		grep -E '^not ok|^# .*(fail|FAIL)' "$TMP/ks.log" | head -n 10 |

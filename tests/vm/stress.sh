@@ -61,7 +61,7 @@ case ${1:-} in
 		VM_MODEL_PARAMS="rate=24000000 channels=6 width=16 suspend_resets=1" \
 			VM_EXTRA_SRC=$here/fifo.c \
 			run_guest stress amd64:7.3-debug model "$here/stress-guest.sh" 1800 \
-			-t 12 -w 4 -b 10 -m 10 -p 3 -K -R
+			-t 12 -w 4 -b 10 -m 10 -p 3 -K -R -C 0,5
 	fi
 	if [[ $1 != --debug-7.3 ]]; then
 		export VM_LOGDIR=$logs/kselftest-6.12
