@@ -26,11 +26,11 @@
 # backlight, or exported through sysfs) holds the shared counter: the free
 # channels are tested at its period, what needs the counter to itself is
 # SKIP ("held counter", held_setup). A chip with a channel left enabled
-# without a user (by the bootloader) is skipped. Without a known clock rate the exact checks
-# skip; only rate-independent rules are checked. The expected settings come
-# from a search over every prescaler and tick count (exp_round), not from
-# the driver's formulas; -E prints them for make unit's comparison with its
-# own oracle.
+# without a user (by the bootloader) is skipped. Without a known clock rate
+# the exact checks skip; only rate-independent rules are checked. The
+# expected settings come from a search over every prescaler and tick count
+# (exp_round), not from the driver's formulas; -E prints them for make
+# unit's comparison with its own oracle.
 #
 # Environment (for testing the test): PWM_SYSFS_ROOT (/sys/class/pwm),
 # PWM_DEBUGFS_ROOT (/sys/kernel/debug), PWM_SYSMODULE_ROOT (/sys/module),
@@ -1822,7 +1822,6 @@ test_export_range() {
 	tp_result "$_te_d" "$CK"
 }
 
-# the shared counter: needs two channels A and B
 # test_shared with a held counter: the other user's channel is the other
 # channel. The first tested channel takes the held period (and reads it
 # back), and every other period is EBUSY, enabled or not, with the state
@@ -1904,6 +1903,7 @@ test_shared_held() {
 	tp_skip "$D_PS" "$HELD_SKIP"
 }
 
+# the shared counter: needs two channels A and B
 test_shared() {
 	_ts_pfx="pwmchip$CHIPN shared counter:"
 	D_SAME="$_ts_pfx same period on two channels"
@@ -2422,7 +2422,6 @@ test_model_errors() {
 	tp_result "$_tm_d" "$_tm_new"
 }
 
-# skip every test point of a chip
 # held_setup: HELD (channels another user has requested) holds the shared
 # counter. Finds the period in use, HELD_P (ns, as the driver reports it),
 # and with a known rate its hardware setting HELD_PS/HELD_N, from the
@@ -2487,6 +2486,7 @@ held_setup() {
 	return 0
 }
 
+# skip every test point of a chip
 skip_chip() {
 	for _sk_t in "export: out-of-range and repeated requests rejected" \
 		"shared counter: same period on two channels" \

@@ -1093,7 +1093,7 @@ int main(int argc, char **argv)
 {
 	unsigned int r, w;
 
-	int a, searches = 0;
+	int a;
 
 	for (a = 1; a < argc; a++) {
 		if (a + 1 < argc && !strcmp(argv[a], "--mutate")) {
@@ -1101,7 +1101,6 @@ int main(int argc, char **argv)
 			printf("mutant %d: this run must fail\n", mutate);
 		} else if (a + 1 < argc && !strcmp(argv[a], "--search")) {
 			a++;
-			searches++;
 		} else {
 			fprintf(stderr, "usage: %s [--mutate 1|2|3] [--search CMD]...\n",
 				argv[0]);
@@ -1119,7 +1118,7 @@ int main(int argc, char **argv)
 	for (r = 0; r < sizeof(rates) / sizeof(rates[0]); r++)
 		for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
 			run_states(rates[r], widths[w], STATES);
-	for (a = 1; a < argc && searches; a++)
+	for (a = 1; a < argc; a++)
 		if (!strcmp(argv[a], "--search"))
 			run_search(argv[++a]);
 		else if (!strcmp(argv[a], "--mutate"))
