@@ -68,3 +68,27 @@ ktap_budget_check() {
 	fi
 	return "$rc"
 }
+
+# ktap_channels ARGS...: how many channels the last "-C LIST" among the
+# selftest's ARGS names; nothing without -C.
+ktap_channels() {
+	local a prev='' list=''
+	for a in "$@"; do
+		[[ $prev == -C ]] && list=$a
+		prev=$a
+	done
+	[[ -z $list ]] || tr ',' '\n' <<<"$list" | grep -c .
+}
+
+# ktap_totals LOG: "PASS FAIL XFAIL SKIP" of the last "# Totals:" line of
+# LOG; nothing when it has none.
+ktap_totals() {
+	grep -a '^# Totals:' "$1" 2>/dev/null | tail -n 1 |
+		sed -nE 's/^# Totals: pass:([0-9]+) fail:([0-9]+) xfail:([0-9]+) xpass:[0-9]+ skip:([0-9]+).*/\1 \2 \3 \4/p'
+}
+
+# ktap_found_clock LOG: the selftest found the counter clock's rate (every
+# guest has one: the model's rate parameter, or a devicetree's fixed clock).
+ktap_found_clock() {
+	grep -aqE '^# pwmchip[0-9]+: clock rate [0-9]+ Hz \(' "$1"
+}

@@ -47,26 +47,20 @@ run_guest() {
 		return
 	fi
 	if [[ $script == - ]]; then
-		local chans="" a prev="" krel tot kx ks
-		for a in "$@"; do
-			[[ $prev == -C ]] && chans=$a
-			prev=$a
-		done
+		local nch krel kp kf kx ks
+		nch=$(ktap_channels "$@")
 		krel=$(sed -nE 's/^# vm\.sh [^:]+: ([^,]+),.*/\1/p' "$log" | head -n 1)
-		tot=$(grep -a '^# Totals:' "$log" | tail -n 1)
-		kx=$(sed -nE 's/.* xfail:([0-9]+).*/\1/p' <<<"$tot")
-		ks=$(sed -nE 's/.* skip:([0-9]+).*/\1/p' <<<"$tot")
-		if [[ -n $chans && -n $krel && -n $kx && -n $ks ]]; then
-			if ! ktap_budget_check "$name" "$path" "$krel" \
-				"$(tr ',' '\n' <<<"$chans" | grep -c .)" "$ks" "$kx"; then
+		read -r kp kf kx ks <<<"$(ktap_totals "$log")"
+		if [[ -n $nch && -n $krel && -n $ks ]]; then
+			if ! ktap_budget_check "$name" "$path" "$krel" "$nch" "$ks" "$kx"; then
 				total_failed=$((total_failed + 1))
 			fi
-		elif [[ -n $chans ]]; then
-			echo "$name: the skip budget cannot be checked (kernel '${krel:-?}', totals '${tot:-none}')"
+		elif [[ -n $nch ]]; then
+			echo "$name: the skip budget cannot be checked (kernel '${krel:-?}', totals '${kp:+pass $kp fail $kf xfail $kx skip $ks}')"
 			total_failed=$((total_failed + 1))
 		fi
 		# the model has a rate parameter, a dt guest a fixed clock
-		if ! grep -aqE '^# pwmchip[0-9]+: clock rate [0-9]+ Hz \(' "$log"; then
+		if ! ktap_found_clock "$log"; then
 			echo "$name: the kselftest did not find the counter clock's rate (the guest has one)"
 			total_failed=$((total_failed + 1))
 		fi

@@ -1161,12 +1161,7 @@ cmd_matrix() {
 			read -r -a args <<<"${VM_MATRIX_ARGS_MODEL:--q -n 300 -C 0,1,5}"
 		fi
 		# channels tested, for the skip budget: -C's list
-		nch[$name]=
-		local a prev=
-		for a in "${args[@]}"; do
-			[[ $prev == -C ]] && nch[$name]=$(($(tr -cd , <<<"$a" | wc -c) + 1))
-			prev=$a
-		done
+		nch[$name]=$(ktap_channels "${args[@]}")
 		TIMEOUT=${VM_TIMEOUT:-600}
 		if ! (
 			case $kind in
@@ -1204,7 +1199,7 @@ cmd_matrix() {
 	# fails otherwise (no exit status, kernel warnings, skips over their
 	# budget) counts one failure more if none of its points failed.
 	local passed=0 failed=0 skipped=0 xfailed=0 status grc secs verdict
-	local tot kp kf kx ks l
+	local kp kf kx ks l
 	printf '\n%-28s %-6s %-12s %-6s %-8s %-24s %s\n' kernel arch path result exit "pass/fail/xfail/skip" seconds
 	for run in "${runs[@]}"; do
 		target=${run%:*}
@@ -1221,12 +1216,8 @@ cmd_matrix() {
 			if [[ $status == OK && $grc == 0 ]]; then verdict=PASS; else verdict=FAIL; fi
 		fi
 		[[ $status == OK ]] || verdict="FAIL"
-		tot=$(grep -a '^# Totals:' "$LOGDIR/$name.log" 2>/dev/null | tail -n 1)
-		kp=$(sed -n 's/.* pass:\([0-9]*\).*/\1/p' <<<"$tot")
-		kf=$(sed -n 's/.* fail:\([0-9]*\).*/\1/p' <<<"$tot")
-		kx=$(sed -n 's/.* xfail:\([0-9]*\).*/\1/p' <<<"$tot")
-		ks=$(sed -n 's/.* skip:\([0-9]*\).*/\1/p' <<<"$tot")
-		if [[ -z $kp || -z $kf || -z $kx || -z $ks ]]; then
+		read -r kp kf kx ks <<<"$(ktap_totals "$LOGDIR/$name.log")"
+		if [[ -z $ks ]]; then
 			kp=0 kf=0 kx=0 ks=0
 			verdict=FAIL
 			vm_log "$name: no KTAP totals in its log"
@@ -1238,7 +1229,7 @@ cmd_matrix() {
 			# every matrix guest has a counter clock the selftest
 			# must find: the model's rate parameter, or the fixed
 			# clock of the guest's devicetree
-			if ! grep -aqE '^# pwmchip[0-9]+: clock rate [0-9]+ Hz \(' "$LOGDIR/$name.log"; then
+			if ! ktap_found_clock "$LOGDIR/$name.log"; then
 				verdict=FAIL
 				vm_log "$name: the kselftest did not find the counter clock's rate (the guest has one)"
 			fi
