@@ -26,6 +26,13 @@
 #                        package, boot with systemd (tests/deb/check-e2e.sh;
 #                        CHECK_E2E_SUITES picks suites; make check runs it
 #                        for trixie with CHECK_E2E_SELFTEST_ARGS=none)
+#   make check-vendor-e2e  the user's path on a vendor-style BSP image: an
+#                        armhf 6.1 kernel with the driver built in, its
+#                        headers cross-built (make bindeb-pkg on amd64);
+#                        apt install, the fix it prints, initcall_blacklist,
+#                        remove and purge over four boots
+#                        (tests/vendor/check-vendor-e2e.sh; .ci/run runs it
+#                        after make check)
 #   make kselftest-install KSRC=<kernel tree>
 #                        the selftest as the kselftest target drivers/pwm of
 #                        that tree (tests/selftests/drivers/pwm)
@@ -37,6 +44,9 @@
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
+# Where this source tree stays (DKMS builds in a copy and passes
+# /usr/src/pwm-imx-tpm-VERSION): the fix messages name it.
+SRCDIR ?= $(CURDIR)
 IMX_TPM_PWM_CACHE ?= /var/cache/imx-tpm-pwm
 export IMX_TPM_PWM_CACHE
 
@@ -58,7 +68,7 @@ check: export CHECK_E2E_SELFTEST_ARGS ?= none
 
 .PHONY: all modules clean deps check lint unit model-core matrix shapes vm vm-debug vm-debug-7.3 \
 	vm-debug-6.12 stress faults bench kselftest-install check-kselftest \
-	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools deb check-deb check-e2e \
+	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools host-tools deb check-deb check-e2e check-vendor-e2e \
 	check-debian-tools
 
 all: modules
@@ -84,13 +94,21 @@ kbuild-tools:
 	*)	echo "pwm-imx-tpm: $(KDIR)/scripts/basic/fixdep does not run on this machine ($$(uname -m)):"; \
 		printf '    %s\n' "$$out" | head -n 3; \
 		echo "The kernel headers' host tools (scripts/basic/fixdep, scripts/mod/modpost) were"; \
-		echo "built for another architecture. Rebuild them here (as root), then build again:"; \
-		echo "    make -C $$(readlink -f $(KDIR)) scripts"; \
-		echo "If that fails, the headers lack the host tools' sources: install headers built"; \
-		echo "for $$(uname -m), or build against the full configured kernel source tree"; \
+		echo "built for another architecture. Rebuild them with this machine's compiler (as"; \
+		echo "root; needs gcc and libc6-dev), then build again:"; \
+		echo "    make -C $(SRCDIR) host-tools KDIR=$$(readlink -f $(KDIR))"; \
+		echo "If that fails, install headers built for $$(uname -m), or build against the"; \
+		echo "full configured kernel source tree"; \
 		echo "    make KDIR=/path/to/linux (after make -C /path/to/linux modules_prepare)"; \
 		exit 1;; \
 	esac
+
+# Rebuild the host tools of KDIR with this machine's compiler, from the
+# commands Kbuild recorded (src/host-tools.sh says why "make -C KDIR
+# scripts" cannot do it for cross-built headers).
+host-tools:
+	@test -d "$(KDIR)" || { echo "No kernel build tree at $(KDIR)."; exit 1; }
+	sh $(SRCDIR)/src/host-tools.sh "$$(readlink -f $(KDIR))"
 
 clean: clean-dtbo
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -181,6 +199,9 @@ check-debian-tools: deps deb
 
 check-e2e: deps deb
 	tests/deb/check-e2e.sh build/deb $(CHECK_E2E_SUITES)
+
+check-vendor-e2e: deps deb
+	tests/vendor/check-vendor-e2e.sh build/deb
 
 KSFT_DIR = $(KSRC)/tools/testing/selftests/drivers/pwm
 kselftest-install:

@@ -265,18 +265,19 @@ fixdep_checks() {
 		grep -qF -e "/tmp/fk/scripts/basic/fixdep does not run on this machine" "$work/fixdep.log"
 	check "trixie: foreign-arch fixdep: README's troubleshooting quotes the message" \
 		readme_msg "pwm-imx-tpm: /" "$work/fixdep.log"
-	check "trixie: foreign-arch fixdep: message gives 'make -C /tmp/fk scripts'" \
-		grep -qF -e "make -C /tmp/fk scripts" "$work/fixdep.log"
+	check "trixie: foreign-arch fixdep: message gives 'make -C /tmp/src host-tools KDIR=/tmp/fk'" \
+		grep -qxF -e "    make -C /tmp/src host-tools KDIR=/tmp/fk" "$work/fixdep.log"
 	check "trixie: foreign-arch fixdep: nothing compiled" \
 		ov_sh "$n" '! ls /tmp/src/src/*.o 2>/dev/null'
 	# the same through DKMS (dkms.conf MAKE uses the Makefile)
-	check "trixie: foreign-arch fixdep: dkms build fails, make.log has the fix" \
+	check "trixie: foreign-arch fixdep: dkms build fails, make.log has the fix (the source in /usr/src)" \
 		ov_sh "$n" '
 			mkdir -p /lib/modules/9.9.9-foreign && ln -sfn /tmp/fk /lib/modules/9.9.9-foreign/build
 			rc=0; dkms build -m '"$MOD"' -v '"$VERSION"' -k 9.9.9-foreign >/tmp/dkms-fk.log 2>&1 || rc=$?
 			log=/var/lib/dkms/'"$MOD/$VERSION"'/build/make.log
 			ok=0
-			[ "$rc" != 0 ] && [ "$rc" != 77 ] && grep -q "make -C /tmp/fk scripts" "$log" && ok=1
+			[ "$rc" != 0 ] && [ "$rc" != 77 ] &&
+				grep -qxF "    make -C /usr/src/'"$MOD-$VERSION"' host-tools KDIR=/tmp/fk" "$log" && ok=1
 			[ $ok = 1 ] || { cat /tmp/dkms-fk.log; cat "$log"; echo "exit $rc"; }
 			dkms remove -m '"$MOD"' -v '"$VERSION"' -k 9.9.9-foreign >/dev/null 2>&1
 			rm -rf /lib/modules/9.9.9-foreign /var/lib/dkms/'"$MOD/$VERSION"'/build /tmp/dkms-fk.log
@@ -569,12 +570,12 @@ nobuild_checks() {
 	check "no compiler: dpkg -i ${NEW##*/} succeeds" run_logged "$n" "$log" dpkg -i /tmp/debs/new.deb
 	sed 's/^/    | /' "$log"
 	check "no compiler: the install says so and names the package to install" \
-		bash -c 'grep -F "pwm-imx-tpm-dkms: DKMS could not build pwm-imx-tpm for kernel $1: no C compiler (" "$2" |
-			grep -Eq "\(([a-z0-9_]+-)*gcc-[0-9]+\)\.$" &&
-			grep -q "^pwm-imx-tpm-dkms:   Install it: apt install gcc-[0-9]* (or build-essential), then: dkms autoinstall -k" "$2"' \
+		bash -c 'grep -qxF "pwm-imx-tpm-dkms: DKMS could not build pwm-imx-tpm for kernel $1:" "$2" &&
+			grep -Eq "^pwm-imx-tpm-dkms:   no C compiler \(([a-z0-9_]+-)*gcc-[0-9]+\)\. Install it: apt install gcc-[0-9]+ \(or build-essential\)$" "$2" &&
+			grep -qxF "pwm-imx-tpm-dkms:   then: dkms autoinstall -k $1" "$2"' \
 			sh "$k" "$log"
 	check "no compiler: README's troubleshooting quotes the message" \
-		readme_msg "pwm-imx-tpm-dkms: DKMS could not build pwm-imx-tpm for kernel" "$log"
+		readme_msg "pwm-imx-tpm-dkms:   no C compiler" "$log"
 	check "no compiler: package configured (ii), dpkg --audit empty" ov_sh "$n" '
 		[ "$(dpkg-query -W -f="\${db:Status-Abbrev}" '"$PKG"')" = "ii " ] && [ -z "$(dpkg --audit)" ]'
 	ov_sh "$n" 'for h in /usr/bin/*.hidden; do mv "$h" "${h%.hidden}"; done'

@@ -80,14 +80,11 @@ TPM_PAGE=0x50000000
 # /etc/default/u-boot sets it (u-boot-menu adds root= from /etc/fstab).
 BOOT_PARAMETERS="rw console=ttyAMA0 panic=-1 cryptomgr.notests loglevel=5 fsck.mode=skip systemd.mask=serial-getty@ttyAMA0.service systemd.mask=getty@tty1.service systemd.mask=apt-daily.timer systemd.mask=apt-daily-upgrade.timer systemd.mask=e2scrub_reap.service"
 
-debdir=${1:?usage: $0 DEBDIR [SUITE...]}
-shift
-SUITES=("$@")
-((${#SUITES[@]})) || SUITES=(bookworm trixie)
 # shellcheck source=../lib/checks.sh source-path=SCRIPTDIR
 . "$top/tests/lib/checks.sh"
-CHECKS_KEEP=${CHECK_E2E_KEEP:-0}
-checks_init check-e2e
+# The guest check that e2e_configure installs (tests/vendor/check-vendor-e2e.sh,
+# which sources this file for its functions, installs its own).
+E2E_GUEST=$here/check-e2e-guest.sh
 
 # --- the cached base root filesystem ------------------------------------------
 
@@ -200,10 +197,11 @@ rootfs_debootstrap() {
 # leaves the TPMs it does not use: the package's overlay enables it. With a
 # panel backlight on its channel 1 (pwm-backlight, <&tpm 1 50000 0>), as
 # EA's uCOM kit has while its TPM4 is disabled: enabling TPM4 starts it, and
-# it then holds the shared counter at 50 us (BACKLIGHT=1).
+# it then holds the shared counter at 50 us (BACKLIGHT=1; E2E_BACKLIGHT=0
+# leaves it out).
 # Prints the TPM's base address.
 e2e_dtb() {
-	VM_TPM_BASE=$TPM_PAGE VM_TPM_LAYOUT=imx7ulp-disabled BACKLIGHT=1 \
+	VM_TPM_BASE=$TPM_PAGE VM_TPM_LAYOUT=imx7ulp-disabled BACKLIGHT=${E2E_BACKLIGHT:-1} \
 		bash -c '. "$1" && qemu_cmd "$2" && make_dtb "$3" "$2" "$4" "$QEMU" "${QARGS[@]}" >&2 &&
 		printf "%s\n" "$TPM_BASE"' sh "$top/tests/vm/vm.sh" "$ARCH" "$1" "$RAM_MB"
 }
@@ -263,7 +261,7 @@ EOF
 	echo installed >"$r/var/lib/e2e/phase"
 	echo "$token" >"$r/var/lib/e2e/token"
 	echo "${CHECK_E2E_SELFTEST_ARGS:--S -q}" >"$r/var/lib/e2e/selftest-args"
-	install -m 755 "$here/check-e2e-guest.sh" "$r/usr/local/sbin/e2e-check"
+	install -m 755 "$E2E_GUEST" "$r/usr/local/sbin/e2e-check"
 	install -D -m 644 "$here/e2e-checks.sh" "$r/usr/local/lib/e2e-checks.sh"
 	cat >"$r/etc/systemd/system/e2e-check.service" <<'EOF'
 [Unit]
@@ -362,7 +360,9 @@ guest_results() {
 	done < <(grep -E '^e2e: (ok|FAIL) ' "$log")
 	check "$name: all ${plan:-?} planned guest checks reported" \
 		test "$(grep -cE '^e2e: (ok|FAIL) ' "$log")" = "${plan:-none}"
-	problems=$(grep -E "$BAD_RE" "$log" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' | awk '!seen[$0]++')
+	# the kernel's lines: not the guest check's own ("e2e: ...", which
+	# quote what the user's commands print)
+	problems=$(grep -v '^e2e: ' "$log" | grep -E "$BAD_RE" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' | awk '!seen[$0]++')
 	check "$name: no kernel warnings, BUGs or oopses on the console" test -z "$problems" ||
 		printf '%s\n' "$problems" | head -n 10 | sed 's/^/    /'
 	grep -E '^e2e: (guest up|node|modinfo|chip|selftest|doc |[a-z]+: [0-9]+ passed)' "$log" | sed "s/^/  $name: /"
@@ -474,8 +474,10 @@ suite_run() {
 	rm -rf "$W"
 }
 
-main() {
-	local t missing=() s
+# host_ready: root, the host tools, binfmt_misc with qemu-arm, mke2fs -d;
+# a failed one ends the run (finish).
+host_ready() {
+	local t missing=()
 	[[ $EUID == 0 ]] || {
 		bad "runs as root (debootstrap, chroot)"
 		finish
@@ -498,8 +500,18 @@ main() {
 		grep -qx 'flags: .*F.*' /proc/sys/fs/binfmt_misc/qemu-arm || finish
 	check "mke2fs supports -d (populate from a directory)" \
 		bash -c 'mke2fs 2>&1 | grep -q -- "-d "' || finish
+}
+
+main() {
+	local s t t1 b1 b2 dver
+	debdir=${1:?usage: $0 DEBDIR [SUITE...]}
+	shift
+	SUITES=("$@")
+	((${#SUITES[@]})) || SUITES=(bookworm trixie)
+	CHECKS_KEEP=${CHECK_E2E_KEEP:-0}
+	checks_init check-e2e
+	host_ready
 	VERSION=$(cat "$top/VERSION")
-	local dver
 	dver=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
 	NEW=$debdir/${PKG}_${dver}_all.deb
 	check "package ${NEW##*/} built (make deb)" test -f "$NEW" || finish
@@ -515,4 +527,5 @@ main() {
 	finish
 }
 
-main "$@"
+# sourced by tests/vendor/check-vendor-e2e.sh for its functions
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main "$@"

@@ -50,3 +50,30 @@ arch_flavour() {
 	*) return 1 ;;
 	esac
 }
+
+# kconfig_check FRAGMENT CONFIG: print "LINE -> ACTUAL" for each line of the
+# config fragment FRAGMENT ("CONFIG_X=..." or "# CONFIG_X is not set") that
+# does not hold in the .config CONFIG; nothing when all hold.
+kconfig_check() {
+	awk '
+	FNR == NR {
+		if ($0 ~ /^CONFIG_[A-Za-z0-9_]+=/) {
+			n = $0; sub(/=.*/, "", n); want[n] = $0; order[++k] = n
+		} else if ($0 ~ /^# CONFIG_[A-Za-z0-9_]+ is not set$/) {
+			n = $2; want[n] = $0; order[++k] = n
+		}
+		next
+	}
+	/^CONFIG_[A-Za-z0-9_]+=/ { n = $0; sub(/=.*/, "", n); got[n] = $0 }
+	END {
+		for (i = 1; i <= k; i++) {
+			n = order[i]
+			if (want[n] ~ /^#/) {
+				if ((n in got) && got[n] !~ /=n$/)
+					print want[n] " -> " got[n]
+			} else if (!(n in got) || got[n] != want[n]) {
+				print want[n] " -> " ((n in got) ? got[n] : "not set")
+			}
+		}
+	}' "$1" "$2"
+}
