@@ -33,6 +33,15 @@
 #                        remove and purge over four boots
 #                        (tests/vendor/check-vendor-e2e.sh; .ci/run runs it
 #                        after make check)
+#   make upstream        the driver as a patch series for mainline's
+#                        drivers/pwm/pwm-imx-tpm.c of Debian's newest
+#                        linux-source (git format-patch, with a cover
+#                        letter, into build/upstream/; tests/upstream/)
+#   make check-upstream  write it, apply it with git am, checkpatch
+#                        --strict, W=1 build of every patch for arm64,
+#                        armhf and amd64 (COMPILE_TEST), and the kselftest
+#                        in an arm64 kernel of the result (PWM_DEBUG, dt
+#                        path) under QEMU (tests/upstream/upstream.sh)
 #   make kselftest-install KSRC=<kernel tree>
 #                        the selftest as the kselftest target drivers/pwm of
 #                        that tree (tests/selftests/drivers/pwm)
@@ -69,7 +78,7 @@ check: export CHECK_E2E_SELFTEST_ARGS ?= none
 .PHONY: all modules clean deps check lint unit model-core matrix shapes vm vm-debug vm-debug-7.3 \
 	vm-debug-6.12 stress faults bench kselftest-install check-kselftest \
 	stress-short demo dtbo check-dtbo clean-dtbo kbuild-tools host-tools deb check-deb check-e2e check-vendor-e2e \
-	check-debian-tools
+	check-debian-tools upstream check-upstream
 
 all: modules
 
@@ -202,6 +211,12 @@ check-e2e: deps deb
 
 check-vendor-e2e: deps deb
 	tests/vendor/check-vendor-e2e.sh build/deb
+
+upstream: deps
+	tests/upstream/upstream.sh write build/upstream
+
+check-upstream: deps
+	tests/upstream/upstream.sh check build/upstream
 
 KSFT_DIR = $(KSRC)/tools/testing/selftests/drivers/pwm
 kselftest-install:

@@ -31,7 +31,7 @@ pkgs=(make gcc libc6-dev perl shellcheck debootstrap xz-utils
       debian-archive-keyring ca-certificates kmod
       qemu-system-arm qemu-system-x86 device-tree-compiler cpio gzip procps
       dt-schema python3 qemu-user-static binfmt-support e2fsprogs
-      autopkgtest autodep8 piuparts mmdebstrap rsync)
+      autopkgtest autodep8 piuparts mmdebstrap rsync git)
 
 # autopkgtest-virt-unshare (make check-debian-tools) maps the testbed's
 # users through an /etc/subuid and /etc/subgid range of the calling user

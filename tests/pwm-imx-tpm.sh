@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Selftest of the NXP i.MX TPM PWM driver (pwm-imx-tpm) through the PWM
-# sysfs interface, /dev/pwmchipN (with the pwm-cdev helper) where the kernel
-# has it, and the output log of the test-only TPM model (imx-tpm-model)
+# Selftest of the NXP i.MX TPM PWM driver (this package's pwm-imx-tpm, or
+# the in-tree driver, imx7ulp-tpm-pwm) through the PWM sysfs interface,
+# /dev/pwmchipN (with the pwm-cdev helper) where the kernel has it, and
+# the output log of the test-only TPM model (imx-tpm-model)
 # where that is loaded. Output is KTAP; exit status 0 all passed, 1 a test
 # failed, 4 everything was skipped.
 #
@@ -60,6 +61,10 @@ Exit status: 0 all passed (skips allowed), 1 a test failed, 4 all skipped.
 EOF
 }
 
+# The drivers whose chips are tested: this package's module, and the
+# in-tree driver (drivers/pwm/pwm-imx-tpm.c of mainline and of NXP's
+# trees, and of the upstream series: "make upstream")
+DRIVERS="pwm-imx-tpm imx7ulp-tpm-pwm"
 DRIVER=pwm-imx-tpm
 MODEL_NAME=imx-tpm-model
 SYSFS_PWM=${PWM_SYSFS_ROOT:-/sys/class/pwm}
@@ -2700,7 +2705,10 @@ for _cd in "$SYSFS_PWM"/pwmchip*; do
 		continue
 	fi
 	_drv=$(readlink "$_cd/device/driver" 2>/dev/null)
-	[ "${_drv##*/}" = "$DRIVER" ] || continue
+	case " $DRIVERS " in
+	*" ${_drv##*/} "*) DRIVER=${_drv##*/} ;;
+	*) continue ;;
+	esac
 	rd "$_cd/npwm"
 	_np=$RD
 	if ! is_uint "$_np" || [ "$_np" -lt 1 ]; then
@@ -2786,7 +2794,7 @@ done
 
 if [ -z "$CHIPS" ]; then
 	echo "1..1"
-	tp_skip "$DRIVER" "no pwmchip bound to $DRIVER${OPT_CHIP:+ (pwmchip$OPT_CHIP)}"
+	tp_skip "$DRIVER" "no pwmchip bound to $(echo "$DRIVERS" | sed 's/ / or /g')${OPT_CHIP:+ (pwmchip$OPT_CHIP)}"
 	totals
 	exit 4
 fi

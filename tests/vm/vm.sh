@@ -424,8 +424,12 @@ make_initrd() {
 	cp "$BUSYBOX" "$r/bin/busybox"
 	# VM_KO: another pwm-imx-tpm.ko for this kernel (e.g. one DKMS built
 	# from the Debian package); VM_EXTRA_DIR: files for /vm/extra.
-	cp "${VM_KO:-$KO_DIR/pwm-imx-tpm.ko}" "$r/vm/pwm-imx-tpm.ko"
-	local -a kos=("${VM_KO:-$KO_DIR/pwm-imx-tpm.ko}")
+	local -a kos=()
+	# the upstream series' kernel has the driver built in
+	if [[ ${BUILTIN:-0} != 1 ]]; then
+		cp "${VM_KO:-$KO_DIR/pwm-imx-tpm.ko}" "$r/vm/pwm-imx-tpm.ko"
+		kos+=("${VM_KO:-$KO_DIR/pwm-imx-tpm.ko}")
+	fi
 	if [[ -n ${VM_EXTRA_DIR:-} ]]; then
 		mkdir -p "$r/vm/extra"
 		cp -a "$VM_EXTRA_DIR/." "$r/vm/extra/"
@@ -477,6 +481,8 @@ make_initrd() {
 		printf 'VM_MODEL_PARAMS="%s"\n' "$MODEL_PARAMS"
 		printf 'VM_RT_LOCKCHECK=%s\n' "$RT_LOCKCHECK"
 		printf 'VM_BACKLIGHT=%s\n' "${BACKLIGHT:-0}"
+		printf 'VM_BUILTIN=%s\n' "${BUILTIN:-0}"
+		printf 'VM_DRIVER=%s\n' "$DRIVER_NAME"
 	} >"$r/vm/env"
 	guest_init | debug_guest_init >"$r/init"
 	chmod 755 "$r/init" "$r/bin/busybox" "$r/vm/tests/pwm-imx-tpm.sh"
@@ -534,6 +540,31 @@ debug_kernel_setup() {
 	fi
 	[[ -s $KO_DIR/pwm-imx-tpm.ko && -s $KO_DIR/imx-tpm-model.ko ]] ||
 		vm_die "building the modules for $KREL failed"
+}
+
+# --- The upstream series' kernel (target arm64:upstream) ---------------------
+# tests/upstream/upstream.sh builds it from the linux-source tree with the
+# series applied (PWM_DEBUG, DEBUG_ATOMIC_SLEEP; the driver built in, under
+# mainline's driver name imx7ulp-tpm-pwm) and passes its build directory
+# in VM_UPSTREAM_KERNEL. No modules: the guest loads nothing.
+upstream_kernel_setup() {
+	local arch=$1 name=$2 b=${VM_UPSTREAM_KERNEL:-}
+	[[ $arch == arm64 ]] || vm_die "the upstream series' kernel is arm64 only, not $arch"
+	[[ -n $b && -s $b/arch/arm64/boot/Image && -s $b/.config && -s $b/include/config/kernel.release ]] ||
+		vm_die "VM_UPSTREAM_KERNEL must name the arm64 build directory of tests/upstream/upstream.sh"
+	grep -qx 'CONFIG_PWM_IMX_TPM=y' "$b/.config" || vm_die "$b: the driver is not built in"
+	KREL=$(cat "$b/include/config/kernel.release")
+	SUITE=upstream
+	IMG_NAME=upstream-series
+	IMG_VER=${b##*/}
+	KDIR_IMG=$b
+	VMLINUZ=$b/arch/arm64/boot/Image
+	KCONFIG=$b/.config
+	MODDIR=$b/vm-moddir
+	[[ -e $MODDIR/modules.dep ]] || { mkdir -p "$MODDIR" && : >"$MODDIR/modules.dep"; }
+	BUILTIN=1
+	DRIVER_NAME=imx7ulp-tpm-pwm
+	vm_log "$name: the upstream series' kernel $KREL ($b)"
 }
 
 debug_modules_locked() {
@@ -672,7 +703,11 @@ if [ "$VM_PATH" = model ]; then
 	# shellcheck disable=SC2086
 	insmod /vm/imx-tpm-model.ko $VM_MODEL_PARAMS || echo "vm: insmod imx-tpm-model.ko failed"
 fi
-insmod /vm/pwm-imx-tpm.ko || echo "vm: insmod pwm-imx-tpm.ko failed"
+if [ "$VM_BUILTIN" = 1 ]; then
+	echo "vm: $VM_DRIVER built in"
+else
+	insmod /vm/pwm-imx-tpm.ko || echo "vm: insmod pwm-imx-tpm.ko failed"
+fi
 if [ "$VM_BACKLIGHT" = 1 ]; then
 	insmod /vm/pwm_bl.ko || echo "vm: insmod pwm_bl.ko failed"
 	for b in /sys/class/backlight/*; do
@@ -683,12 +718,12 @@ if [ "$VM_BACKLIGHT" = 1 ]; then
 	sed 's/^/vm: debugfs pwm: /' /sys/kernel/debug/pwm 2>/dev/null
 fi
 bound=
-for d in /sys/bus/platform/drivers/pwm-imx-tpm/*; do
+for d in /sys/bus/platform/drivers/$VM_DRIVER/*; do
 	[ -L "$d" ] && [ -e "$d/driver" ] && bound="$bound ${d##*/}"
 done
-echo "vm: pwm-imx-tpm bound to:${bound:- nothing}"
+echo "vm: $VM_DRIVER bound to:${bound:- nothing}"
 # where pwmchip_remove() can refuse (5.10), the driver offers no unbind
-if [ -e /sys/bus/platform/drivers/pwm-imx-tpm/unbind ]; then
+if [ -e /sys/bus/platform/drivers/$VM_DRIVER/unbind ]; then
 	echo "vm: driver unbind: offered"
 else
 	echo "vm: driver unbind: not offered"
@@ -871,8 +906,12 @@ prepare() {
 		path=dt
 	fi
 	[[ $path == dt* && $arch == amd64 ]] && vm_die "the dt paths need an arm guest (amd64 has no OF)"
+	BUILTIN=0
+	DRIVER_NAME=pwm-imx-tpm
 	if [[ $series == *-debug ]]; then
 		debug_kernel_setup "$arch" "${series%-debug}" "$name"
+	elif [[ $series == upstream ]]; then
+		upstream_kernel_setup "$arch" "$name"
 	else
 		resolve_kernel "$arch" "$series"
 		vm_log "$name: kernel $KREL ($IMG_NAME $IMG_VER)"

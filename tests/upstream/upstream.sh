@@ -1,0 +1,397 @@
+#!/bin/bash
+# tests/upstream/upstream.sh - the driver as a patch series for mainline's
+# drivers/pwm/pwm-imx-tpm.c, and its checks.
+#
+# usage:
+#   tests/upstream/upstream.sh write [OUTDIR]   make upstream: write the
+#                 series (git format-patch, with a cover letter) into OUTDIR
+#                 (default build/upstream)
+#   tests/upstream/upstream.sh check [OUTDIR]   make check-upstream: write
+#                 it, then apply it with git am to the tree, run checkpatch
+#                 --strict on every patch (signed off as the README tells the
+#                 submitter to), build every step with W=1 for arm64, armhf
+#                 and amd64 (COMPILE_TEST), build an arm64 kernel of the
+#                 result (PWM_DEBUG, DEBUG_ATOMIC_SLEEP, the driver built
+#                 in) and run the kselftest in it on the dt path under QEMU
+#
+# The tree: Debian's newest linux-source (tests/upstream/tree.sh), a git
+# repository in the cache. The series: tests/upstream/series.py makes the
+# driver file of each step from mainline's file and src/, and
+# tests/upstream/messages/N.txt are the commit messages (first line the
+# subject), cover.txt the cover letter's. The commits are made on the
+# branch "series" of the tree and written with git format-patch; the
+# author is a placeholder and there is no Signed-off-by: the person who
+# sends the series makes it theirs (README.md, "Upstream").
+#
+# Builds run in the cached trixie chroot (Debian's compilers for 7.x:
+# gcc, gcc-aarch64-linux-gnu, gcc-arm-linux-gnueabihf) with the tree and
+# the build directories bind-mounted at their own paths; a build
+# directory per architecture (O=), configured once from
+# tests/upstream/<arch>.config merged onto allnoconfig, cached with the
+# tree.
+#
+# Environment: UPSTREAM_JOBS (2), UPSTREAM_GUEST (1; 0: no guest run),
+# UPSTREAM_SELFTEST_ARGS (-q -S: the quick run on plain-memory registers),
+# and those of tests/lib/debian.sh.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=../lib/debian.sh source-path=SCRIPTDIR
+. "$top/tests/lib/debian.sh"
+# shellcheck source=../lib/kernels.sh source-path=SCRIPTDIR
+. "$top/tests/lib/kernels.sh"
+# shellcheck source=tree.sh source-path=SCRIPTDIR
+. "$here/tree.sh"
+# shellcheck source=../vm/budget.sh source-path=SCRIPTDIR
+. "$top/tests/vm/budget.sh"
+export DEB_LOG_PREFIX=upstream
+
+JOBS=${UPSTREAM_JOBS:-2}
+NPATCH=6
+ARCHS=(arm64 armhf amd64)
+CHROOT_PKGS=(gcc make flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
+	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf python3)
+# the series' author until the submitter makes it theirs
+SERIES_AUTHOR="imx-tpm-pwm series <series@imx-tpm-pwm.invalid>"
+# the identity the check signs the series off with, as a submitter would
+TEST_SUBMITTER_NAME="Test Submitter"
+TEST_SUBMITTER_EMAIL="submitter@example.org"
+
+up_die() {
+	printf 'upstream: error: %s\n' "$*" >&2
+	exit 1
+}
+
+up_log() {
+	printf 'upstream: %s\n' "$*" >&2
+}
+
+tgit() {
+	"${UP_GIT[@]}" -C "$UP_TREE" "$@"
+}
+
+# --- writing the series -----------------------------------------------------
+
+# up_write OUTDIR: the series from the current src/ into OUTDIR; the tree
+# is left at the tag "debian".
+up_write() {
+	local out=$1 states n msg
+	# mainline's files as the package has them, not as a run left them
+	tgit checkout -q -f -B series debian
+	states=$(mktemp -d /var/tmp/imx-tpm-pwm-upstream.XXXXXX)
+	python3 "$here/series.py" "$UP_TREE" "$top/src" "$states" ||
+		{ rm -rf "$states"; up_die "cannot make the series' files from src/ (above)"; }
+	for n in $(seq 1 "$NPATCH"); do
+		msg=$here/messages/$n.txt
+		[[ -s $msg ]] || up_die "no commit message ${msg#"$top"/}"
+		cp "$states/$n.c" "$UP_TREE/drivers/pwm/pwm-imx-tpm.c"
+		cp "$states/$n.Kconfig" "$UP_TREE/drivers/pwm/Kconfig"
+		tgit add -f drivers/pwm/pwm-imx-tpm.c drivers/pwm/Kconfig
+		tgit commit -q --author="$SERIES_AUTHOR" -F "$msg" ||
+			up_die "patch $n: nothing to commit (is its state the same as the one before?)"
+	done
+	rm -rf "$states"
+	tgit config branch.series.description "$(cat "$here/messages/cover.txt")"
+	rm -rf "$out"
+	mkdir -p "$out"
+	tgit format-patch -q --cover-letter --cover-from-description=subject \
+		-o "$(realpath "$out")" debian..series ||
+		up_die "git format-patch failed"
+	tgit checkout -q -f debian
+	# the cover letter's diffstat and shortlog come from git; its own
+	# placeholder lines must not be left
+	if grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE \*\*\*' "$out"/0000-*.patch; then
+		up_die "the cover letter still has git's placeholders"
+	fi
+}
+
+cmd_write() {
+	local out=${1:-$top/build/upstream}
+	up_tree
+	deb_with_lock "upstream-git" up_write "$out"
+	up_log "wrote $(find "$out" -name '*.patch' | wc -l) files (cover letter and $NPATCH patches) against $UP_PKG $UP_VER into ${out#"$top"/}"
+	find "$out" -name '*.patch' | sort | sed 's/^/  /'
+}
+
+# --- builds -----------------------------------------------------------------
+
+# arch_make ARCH: the make variables of ARCH
+arch_make() {
+	case $1 in
+	arm64) echo "ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" ;;
+	armhf) echo "ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-" ;;
+	amd64) echo "ARCH=x86_64" ;;
+	esac
+}
+
+# bdir ARCH: the build directory of ARCH (by the fragment's hash)
+bdir() {
+	local hash
+	hash=$(sha256sum <"$here/$1.config" | cut -c1-12)
+	printf '%s/build-%s-%s\n' "${UP_TREE%/tree}" "$1" "$hash"
+}
+
+# kmake ARCH ARGS...: make in the tree for ARCH, in the chroot
+kmake() {
+	local arch=$1 b
+	shift
+	b=$(bdir "$arch")
+	# shellcheck disable=SC2046 # the make variables are words
+	deb_chroot_run_with "$ROOT" "${UP_TREE%/tree}" -- \
+		make -C "$UP_TREE" O="$b" $(arch_make "$arch") HOSTCC=gcc -j"$JOBS" "$@"
+}
+
+# configure ARCH: allnoconfig, the fragment, olddefconfig, at the tree's
+# current state (the base); every line of the fragment must hold.
+configure() {
+	local arch=$1 b missing
+	b=$(bdir "$arch")
+	[[ -e $b/.configured ]] && return 0
+	rm -rf "$b"
+	mkdir -p "$b"
+	cp "$here/$arch.config" "$b/fragment.config"
+	# shellcheck disable=SC2016,SC2046 # expanded by the inner sh; words
+	{
+		kmake "$arch" allnoconfig &&
+			deb_chroot_run_with "$ROOT" "${UP_TREE%/tree}" -- /bin/sh -c \
+				'cd "$1" && shift && "$@"' sh "$UP_TREE" env $(arch_make "$arch") \
+				scripts/kconfig/merge_config.sh -m -O "$b" "$b/.config" "$b/fragment.config" &&
+			kmake "$arch" olddefconfig
+	} >"$b/configure.log" 2>&1 || {
+		tail -n 20 "$b/configure.log" >&2
+		return 1
+	}
+	missing=$(kconfig_check "$b/fragment.config" "$b/.config")
+	if [[ -n $missing ]]; then
+		printf '%s\n' "$missing" | sed 's/^/  /' >&2
+		echo "options of tests/upstream/$arch.config not in the final .config (wanted -> got)" >&2
+		return 1
+	fi
+	touch "$b/.configured"
+}
+
+# build_step ARCH: W=1 build of the driver's object at the tree's current
+# state; fails on any warning or error. arm64 (the guest kernel's
+# configuration) builds and links the whole Image, to prove the step
+# links too.
+build_step() {
+	local arch=$1 b out rc=0
+	b=$(bdir "$arch")
+	out=$(kmake "$arch" W=1 drivers/pwm/pwm-imx-tpm.o 2>&1) || rc=$?
+	printf '%s\n' "$out" >>"$b/steps.log"
+	if ((rc != 0)) || grep -E 'warning:|error:' <<<"$out"; then
+		grep -E 'warning:|error:|Error' <<<"$out" | head -n 20
+		return 1
+	fi
+	if [[ $arch == arm64 ]]; then
+		out=$(kmake "$arch" Image 2>&1) || rc=$?
+		printf '%s\n' "$out" >>"$b/steps.log"
+		if ((rc != 0)) || grep -E 'warning:|error:' <<<"$out"; then
+			grep -E 'warning:|error:|Error' <<<"$out" | head -n 20
+			return 1
+		fi
+	fi
+}
+
+# build_base: the arm64 Image at the tree's base (mainline's driver) into
+# BUILDDIR/mainline/, laid out as vm.sh's VM_UPSTREAM_KERNEL wants it
+build_base() {
+	local b m
+	b=$(bdir arm64)
+	m=$b/mainline
+	kmake arm64 Image >>"$b/steps.log" 2>&1 || { tail -n 20 "$b/steps.log"; return 1; }
+	rm -rf "$m"
+	mkdir -p "$m/arch/arm64/boot" "$m/include/config"
+	cp "$b/arch/arm64/boot/Image" "$m/arch/arm64/boot/Image"
+	cp "$b/.config" "$m/.config"
+	cp "$b/include/config/kernel.release" "$m/include/config/kernel.release"
+}
+
+# --- the check --------------------------------------------------------------
+
+# shellcheck source=../lib/checks.sh source-path=SCRIPTDIR
+. "$top/tests/lib/checks.sh"
+
+# checkpatch_clean PATCH: checkpatch --strict in the tree, no message at all
+checkpatch_clean() {
+	local out
+	out=$(cd "$UP_TREE" && perl scripts/checkpatch.pl --strict --no-color "$1" 2>&1) || true
+	if ! grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
+		printf '%s\n' "$out" | grep -v '^$' | head -n 40
+		return 1
+	fi
+}
+
+# no_person_tag PATCH: no tag that names a person (the submitter adds theirs)
+no_person_tag() {
+	! grep -nE '^(Signed-off-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by|Co-developed-by|Cc):' "$1"
+}
+
+up_check_locked() {
+	local out=$1 p n i arch commits=() signed=$work/signed subj what
+	local -a patches
+	up_write "$out"
+	mapfile -t patches < <(find "$out" -name '0*.patch' ! -name '0000-*' | sort)
+	if ((${#patches[@]} == NPATCH)); then
+		ok "the series has $NPATCH patches and a cover letter"
+	else
+		bad "the series has ${#patches[@]} patches, not $NPATCH"
+		return 0
+	fi
+	for p in "${patches[@]}"; do
+		subj=$(sed -n 's/^Subject: \[PATCH [0-9]*\/[0-9]*\] //p' "$p")
+		check "no tag naming a person: ${p##*/}" no_person_tag "$p" || true
+		check "kernel-style subject (pwm: imx-tpm: Xxx): $subj" \
+			grep -qE '^Subject: \[PATCH [0-9]+/[0-9]+\] pwm: imx-tpm: [A-Z]' "$p" || true
+	done
+
+	# git am onto the tree, one patch at a time
+	tgit checkout -q -f -B am debian
+	n=0
+	for p in "${patches[@]}"; do
+		n=$((n + 1))
+		if check "git am ${p##*/}" tgit am -q "$p"; then
+			commits+=("$(tgit rev-parse HEAD)")
+		else
+			tgit am --abort 2>/dev/null || true
+			return 0
+		fi
+	done
+	check "the series' result is the driver of src/ (state 6 of series.py)" \
+		cmp "$UP_TREE/drivers/pwm/pwm-imx-tpm.c" <(tgit show series:drivers/pwm/pwm-imx-tpm.c) || true
+
+	# the submitter's sign-off, then checkpatch as the maintainer runs it
+	rm -rf "$signed"
+	if check "the submitter's sign-off (git rebase --exec 'git commit --amend --no-edit --reset-author -s')" \
+		"${UP_GIT[@]}" -C "$UP_TREE" -c user.name="$TEST_SUBMITTER_NAME" \
+		-c user.email="$TEST_SUBMITTER_EMAIL" rebase -q \
+		--exec "git -c user.name='$TEST_SUBMITTER_NAME' -c user.email='$TEST_SUBMITTER_EMAIL' commit -q --amend --no-edit --reset-author -s" debian; then
+		tgit format-patch -q -o "$signed" debian..am
+		for p in "$signed"/*.patch; do
+			check "checkpatch --strict: ${p##*/}" checkpatch_clean "$p" || true
+		done
+	fi
+
+	# every step builds
+	for arch in "${ARCHS[@]}"; do
+		tgit checkout -q -f debian
+		if ! check "configure $arch (tests/upstream/$arch.config)" configure "$arch"; then
+			continue
+		fi
+		: >"$(bdir "$arch")/steps.log"
+		# mainline's driver in the same kernel, for the comparison
+		[[ $arch == arm64 ]] && { check "arm64 Image of mainline's driver (the tree before the series)" \
+			build_base || true; }
+		i=0
+		for p in "${commits[@]}"; do
+			i=$((i + 1))
+			tgit checkout -q -f "$p"
+			what="W=1 build, $arch, after patch $i"
+			[[ $arch == arm64 ]] && what+=" (and the Image)"
+			check "$what" build_step "$arch" || true
+		done
+	done
+	tgit checkout -q -f debian
+}
+
+cmd_check() {
+	local out=${1:-$top/build/upstream} b
+	checks_init upstream
+	[[ $EUID == 0 ]] || up_die "needs root (builds in a chroot)"
+	up_tree
+	ROOT=$(deb_chroot trixie "${CHROOT_PKGS[@]}") || up_die "no trixie chroot"
+	deb_with_lock "upstream-git" up_check_locked "$out"
+	b=$(bdir arm64)
+	if [[ ${UPSTREAM_GUEST:-1} == 1 ]]; then
+		if [[ -s $b/arch/arm64/boot/Image ]]; then
+			guest_run "$b" series
+		else
+			bad "kselftest in the in-tree kernel: no arm64 Image was built"
+		fi
+		if [[ -s $b/mainline/arch/arm64/boot/Image ]]; then
+			guest_run "$b/mainline" mainline
+		else
+			bad "kselftest with mainline's driver: no arm64 Image was built"
+		fi
+		compare
+	fi
+	# tests/lib/checks.sh's finish counts with grep -c, which fails on 0
+	set +e
+	finish
+}
+
+# guest_run BUILDDIR WHICH: the kselftest on the dt path (tests/vm/vm.sh,
+# target arm64:upstream) in the kernel of BUILDDIR. WHICH "series": the
+# series' result, which must pass with no PWM_DEBUG or other message;
+# "mainline": mainline's driver, measured for the comparison (its
+# failures are the defects the series fixes). The guest's serial log:
+# tests/logs/upstream/WHICH/arm64-upstream-dt.log.
+guest_run() {
+	local b=$1 which=$2 log rc=0 glog
+	local -a sargs
+	read -r -a sargs <<<"${UPSTREAM_SELFTEST_ARGS:--q -S}"
+	log=$work/guest-$which.log
+	glog=$top/tests/logs/upstream/$which/arm64-upstream-dt.log
+	rm -f "$glog"
+	VM_UPSTREAM_KERNEL=$b VM_LOGDIR=$top/tests/logs/upstream/$which \
+		"$top/tests/vm/vm.sh" run arm64:upstream dt -- "${sargs[@]}" \
+		>"$log" 2>&1 || rc=$?
+	grep -E '^vm: |Totals' "$log" | tail -n 12 | sed "s/^/  $which: /"
+	TOTALS[$which]=$(ktap_totals "$glog")
+	PWMDEBUG[$which]=$(grep -cE "$PWM_DEBUG_RE" "$glog" || true)
+	# vm.sh counts the "Wrong rounding" lines of the documented limits
+	# of inversed states apart (README "Behaviour"): not problems
+	KNOWN[$which]=$(cat "$glog.inversed-rounding" 2>/dev/null || echo 0)
+	FAILED[$which]=$(grep -a '^not ok ' "$glog" | sed -E 's/^not ok [0-9]+ pwmchip[0-9]+ (pwm[0-9]+ )?//' |
+		sort | uniq -c | sort -rn)
+	if [[ $which == series ]]; then
+		if ((rc == 0)); then
+			ok "kselftest in the series' kernel (arm64, dt path, PWM_DEBUG): passed, no message"
+		else
+			bad "kselftest in the series' kernel (arm64, dt path, PWM_DEBUG): passed, no message"
+		fi
+	else
+		check "kselftest with mainline's driver: ran and reported its totals (log ${glog#"$top"/})" \
+			test -n "${TOTALS[mainline]}" || true
+	fi
+}
+
+# the guests' KTAP totals (PASS FAIL XFAIL SKIP) and PWM_DEBUG message
+# counts, by WHICH
+declare -A TOTALS=() PWMDEBUG=() KNOWN=() FAILED=()
+# What the PWM core's PWM_DEBUG checks print (drivers/pwm/core.c of 7.3,
+# the same list as tests/vm/vm.sh's DEBUG_BAD_RE)
+PWM_DEBUG_RE="\.apply ignored \.polarity|\.apply didn't pick the best available|\.apply is supposed to round down"
+PWM_DEBUG_RE+="|\.apply is not idempotent|failed to reapply current setting|Wrong rounding: requested"
+PWM_DEBUG_RE+="|Unexpected return value from __pwm_round_waveform|Unexpected setting: requested"
+PWM_DEBUG_RE+="|requested disabled, but yielded enabled|Please implement the \.get_state\(\) callback"
+
+# compare: the two kernels side by side (README.md, "Upstream")
+compare() {
+	local sp sf sx ss mp mf mx ms
+	read -r sp sf sx ss <<<"${TOTALS[series]:-- - - -}"
+	read -r mp mf mx ms <<<"${TOTALS[mainline]:-- - - -}"
+	echo "upstream: the kselftest (${UPSTREAM_SELFTEST_ARGS:--q -S}) on the dt path, arm64 $UP_PKG $UP_VER with PWM_DEBUG:"
+	printf 'upstream:   %-18s %4s passed %4s failed %2s xfail %3s skipped, %5s PWM_DEBUG messages (%s of them the inversed-state limit)\n' \
+		"mainline's driver" "$mp" "$mf" "$mx" "$ms" "${PWMDEBUG[mainline]:--}" "${KNOWN[mainline]:--}" \
+		"with the series" "$sp" "$sf" "$sx" "$ss" "${PWMDEBUG[series]:--}" "${KNOWN[series]:--}"
+	if [[ -n ${FAILED[mainline]:-} ]]; then
+		echo "upstream: the points mainline's driver fails (times: once per channel):"
+		printf '%s\n' "${FAILED[mainline]}" | sed 's/^ */upstream:   /'
+	fi
+	check "the series' kernel passes points that mainline's driver fails (mainline: $mf failed, series: $sf)" \
+		test "${sf:-x}" = 0 -a "${mf:-0}" != - -a "${mf:-0}" -gt 0 || true
+}
+
+main() {
+	local cmd=${1:-}
+	[[ $# -gt 0 ]] && shift
+	case $cmd in
+	write) cmd_write "$@" ;;
+	check) cmd_check "$@" ;;
+	*) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2; exit 2 ;;
+	esac
+}
+
+main "$@"
