@@ -61,10 +61,11 @@ export IMX_TPM_PWM_CACHE
 
 # Two lanes at the same time (tests/run-tiers.sh: "," one after the
 # other, "+" beside): most tiers keep one core busy (QEMU guests, qemu-user,
-# one-threaded checks), so on a 2-core machine the second lane, check-e2e
-# then the 7.3 debug kernel's guests, runs beside the first. make vm-debug
+# one-threaded checks), so on a 2-core machine the second lane, check-e2e,
+# check-debian-tools, check-upstream, then the 7.3 debug kernel's guests,
+# runs beside the first. make vm-debug
 # runs both debug kernels' parts on its own.
-TIERS := lint,unit,model-core,matrix,shapes,check-dtbo,check-deb,vm,check-kselftest,faults,vm-debug-6.12+check-e2e,check-debian-tools,vm-debug-7.3
+TIERS := lint,unit,model-core,matrix,shapes,check-dtbo,check-deb,vm,check-kselftest,faults,vm-debug-6.12+check-e2e,check-debian-tools,check-upstream,vm-debug-7.3
 
 # make check runs the end-to-end check for one suite, and the packaged
 # selftest there only as the README's example runs it (channel 3), to stay
