@@ -31,10 +31,13 @@ pkgs=(make gcc libc6-dev perl shellcheck debootstrap xz-utils
       debian-archive-keyring ca-certificates kmod
       qemu-system-arm qemu-system-x86 device-tree-compiler cpio gzip procps
       dt-schema python3 qemu-user-static binfmt-support e2fsprogs
-      autopkgtest autodep8 piuparts mmdebstrap rsync git)
+      autopkgtest autodep8 piuparts mmdebstrap rsync git uidmap)
 
 # autopkgtest-virt-unshare (make check-debian-tools) maps the testbed's
-# users through an /etc/subuid and /etc/subgid range of the calling user
+# users through an /etc/subuid and /etc/subgid range of the calling user,
+# with "unshare --map-auto", which runs newuidmap and newgidmap (package
+# uidmap, only recommended by autopkgtest and mmdebstrap: a fresh machine
+# without it fails with "failed to execute newuidmap")
 if [ "$(id -u)" -eq 0 ]; then
 	for f in /etc/subuid /etc/subgid; do
 		if ! grep -q '^root:' "$f" 2>/dev/null; then
