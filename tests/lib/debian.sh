@@ -535,14 +535,12 @@ deb_debootstrap_once() {
 		--keyring="$DEB_KEYRING" "$suite" "$dir" "$DEB_MIRROR" >"$log" 2>&1
 }
 
-# deb_linux_source "SUITE..." MEMBER...: extract members (paths inside the
-# kernel tree, e.g. scripts/checkpatch.pl) of the newest linux-source-X.Y
-# package found in any of the given suites; print the tree root. A suite whose
-# index cannot be fetched is skipped with a note.
-deb_linux_source() {
-	local suites=$1 suite best_suite='' best_name='' best_ver='' found name ver
-	shift
-	for suite in $suites; do
+# deb_linux_source_newest "SUITE...": "SUITE NAME VERSION" of the newest
+# linux-source-X.Y package found in any of the given suites (amd64 index).
+# A suite whose index cannot be fetched is skipped with a note.
+deb_linux_source_newest() {
+	local suite best_suite='' best_name='' best_ver='' found name ver
+	for suite in $1; do
 		if ! deb_apt_update "$suite" amd64; then
 			deb_log "note: no $suite index, skipping it"
 			continue
@@ -555,7 +553,19 @@ deb_linux_source() {
 			best_ver=$ver
 		fi
 	done
-	[[ -n $best_name ]] || deb_die "no linux-source package in: $suites"
+	[[ -n $best_name ]] || deb_die "no linux-source package in: $1"
+	printf '%s %s %s\n' "$best_suite" "$best_name" "$best_ver"
+}
+
+# deb_linux_source "SUITE..." MEMBER...: extract members (paths inside the
+# kernel tree, e.g. scripts/checkpatch.pl) of the newest linux-source-X.Y
+# package found in any of the given suites (deb_linux_source_newest); print
+# the tree root.
+deb_linux_source() {
+	local suites=$1 best_suite best_name best_ver found
+	shift
+	found=$(deb_linux_source_newest "$suites") || exit 1
+	read -r best_suite best_name best_ver <<<"$found"
 	local dir
 	dir=$(deb_cache_dir)/linux-source/${best_name}_$best_ver
 	deb_with_lock "src-${best_name}_$best_ver" deb_linux_source_locked \

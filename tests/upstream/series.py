@@ -296,7 +296,7 @@ def upstream(src, roundh, mainline, waveform):
 
 # ---------------------------------------------------------------- step 5
 
-def step5(s6, src, roundh, mainline):
+def step5(src, roundh, mainline):
     w = 'step 5 (no waveform callbacks)'
     t = upstream(src, roundh, mainline, waveform=False)
     t = delete_function(t, 'imx_tpm_waveform_ns', w)
@@ -446,7 +446,7 @@ def main(argv):
     try:
         states = {1: step1(mainline)}
         states[6] = upstream(src, roundh, mainline, waveform=True)
-        states[5] = step5(states[6], src, roundh, mainline)
+        states[5] = step5(src, roundh, mainline)
         states[4] = step4(states[5])
         states[3] = step3(states[4])
         states[2] = step2(states[3])

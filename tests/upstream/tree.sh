@@ -4,7 +4,8 @@
 # against and checked in (sourced by tests/upstream/upstream.sh).
 #
 # up_tree: the newest linux-source-X.Y of trixie-backports and trixie (the
-# packages tests/lint/get-checkpatch.sh reads), its whole kernel tree
+# packages tests/lint/get-checkpatch.sh reads; deb_linux_source_newest of
+# tests/lib/debian.sh), its whole kernel tree
 # extracted once into $CACHE/upstream/<package>_<version>/tree and made a
 # git repository of one commit, tagged "debian": git am needs a tree that
 # git knows, and every run starts again from that commit. Sets UP_TREE,
@@ -15,20 +16,11 @@ UP_GIT=(git -c user.name=imx-tpm-pwm -c user.email=imx-tpm-pwm@invalid
 	-c core.autocrlf=false -c gc.auto=0 -c advice.detachedHead=false)
 
 up_tree() {
-	local suite found name ver best_name='' best_ver='' best_suite=''
-	for suite in $UP_SUITES; do
-		deb_apt_update "$suite" amd64 || continue
-		found=$(deb_newest "$suite" amd64 '^linux-source-[0-9]+\.[0-9]+$') || continue
-		read -r name ver <<<"$found"
-		if [[ -z $best_ver ]] || dpkg --compare-versions "$ver" gt "$best_ver"; then
-			best_name=$name best_ver=$ver best_suite=$suite
-		fi
-	done
-	[[ -n $best_name ]] || deb_die "no linux-source package in $UP_SUITES"
-	UP_PKG=$best_name
-	UP_VER=$best_ver
+	local found suite
+	found=$(deb_linux_source_newest "$UP_SUITES") || exit 1
+	read -r suite UP_PKG UP_VER <<<"$found"
 	UP_TREE=$(deb_cache_dir)/upstream/${UP_PKG}_$UP_VER/tree
-	deb_with_lock "upstream-tree-${UP_PKG}_$UP_VER" up_tree_locked "$best_suite"
+	deb_with_lock "upstream-tree-${UP_PKG}_$UP_VER" up_tree_locked "$suite"
 	[[ -e ${UP_TREE%/tree}/ok ]] || deb_die "no kernel tree in $UP_TREE"
 }
 

@@ -178,23 +178,24 @@ configure() {
 # configuration) builds and links the whole Image, to prove the step
 # links too.
 build_step() {
+	local arch=$1
+	# a step that fails leaves no Image of the step before to boot
+	rm -f "$(bdir "$arch")/arch/arm64/boot/Image"
+	kmake_clean "$arch" W=1 drivers/pwm/pwm-imx-tpm.o || return 1
+	[[ $arch != arm64 ]] || kmake_clean "$arch" Image
+}
+
+# kmake_clean ARCH ARGS...: kmake, its output added to the build
+# directory's steps.log; fails on a failed make or any warning or error
+# line (which it prints)
+kmake_clean() {
 	local arch=$1 b out rc=0
 	b=$(bdir "$arch")
-	# a step that fails leaves no Image of the step before to boot
-	rm -f "$b/arch/arm64/boot/Image"
-	out=$(kmake "$arch" W=1 drivers/pwm/pwm-imx-tpm.o 2>&1) || rc=$?
+	out=$(kmake "$@" 2>&1) || rc=$?
 	printf '%s\n' "$out" >>"$b/steps.log"
-	if ((rc != 0)) || grep -E 'warning:|error:' <<<"$out"; then
+	if ((rc != 0)) || grep -qE 'warning:|error:' <<<"$out"; then
 		grep -E 'warning:|error:|Error' <<<"$out" | head -n 20
 		return 1
-	fi
-	if [[ $arch == arm64 ]]; then
-		out=$(kmake "$arch" Image 2>&1) || rc=$?
-		printf '%s\n' "$out" >>"$b/steps.log"
-		if ((rc != 0)) || grep -E 'warning:|error:' <<<"$out"; then
-			grep -E 'warning:|error:|Error' <<<"$out" | head -n 20
-			return 1
-		fi
 	fi
 }
 
@@ -249,8 +250,12 @@ no_person_tag() {
 }
 
 up_check_locked() {
-	local out=$1 p n i arch commits=() signed=$work/signed subj what gm
+	local out=$1 p i arch b commits=() signed=$work/signed subj what gm
 	local -a patches
+	# no kernel of an earlier run may be booted for this one, however
+	# early this one stops
+	b=$(bdir arm64)
+	rm -rf "$b/arch/arm64/boot/Image" "$b/mainline" "$b"/step-*
 	# a src/ that a step no longer fits fails here (series.py names the edit)
 	if ! (up_write "$out"); then
 		bad "the series written from src/ (tests/upstream/series.py)"
@@ -273,9 +278,7 @@ up_check_locked() {
 
 	# git am onto the tree, one patch at a time
 	tgit checkout -q -f -B am debian
-	n=0
 	for p in "${patches[@]}"; do
-		n=$((n + 1))
 		if check "git am ${p##*/}" tgit am -q "$p"; then
 			commits+=("$(tgit rev-parse HEAD)")
 		else
@@ -314,13 +317,13 @@ up_check_locked() {
 		if ! check "configure $arch (tests/upstream/$arch.config)" configure "$arch"; then
 			continue
 		fi
-		: >"$(bdir "$arch")/steps.log"
-		# no kernel of an earlier run may be booted for this one
-		rm -rf "$(bdir "$arch")/arch/arm64/boot/Image" "$(bdir "$arch")/mainline" \
-			"$(bdir "$arch")"/step-*
+		b=$(bdir "$arch")
+		: >"$b/steps.log"
 		# mainline's driver in the same kernel, for the comparison
-		[[ $arch == arm64 ]] && { check "arm64 Image of mainline's driver (the tree before the series)" \
-			build_base || true; }
+		if [[ $arch == arm64 ]]; then
+			check "arm64 Image of mainline's driver (the tree before the series)" \
+				build_base || true
+		fi
 		i=0
 		for p in "${commits[@]}"; do
 			i=$((i + 1))
@@ -395,6 +398,7 @@ guest_run() {
 		>"$log" 2>&1 || rc=$?
 	grep -E '^vm: |Totals' "$log" | tail -n 12 | sed "s/^/  $which: /"
 	TOTALS[$which]=$(ktap_totals "$glog")
+	# the PWM core's PWM_DEBUG lines (budget.sh PWM_DEBUG_RE)
 	PWMDEBUG[$which]=$(grep -cE "$PWM_DEBUG_RE" "$glog" || true)
 	# vm.sh counts the "Wrong rounding" lines of the documented limits
 	# of inversed states apart (README "Behaviour"): not problems
@@ -424,12 +428,6 @@ guest_run() {
 # the guests' KTAP totals (PASS FAIL XFAIL SKIP) and PWM_DEBUG message
 # counts, by WHICH
 declare -A TOTALS=() PWMDEBUG=() KNOWN=() FAILED=()
-# What the PWM core's PWM_DEBUG checks print (drivers/pwm/core.c of 7.3,
-# the same list as tests/vm/vm.sh's DEBUG_BAD_RE)
-PWM_DEBUG_RE="\.apply ignored \.polarity|\.apply didn't pick the best available|\.apply is supposed to round down"
-PWM_DEBUG_RE+="|\.apply is not idempotent|failed to reapply current setting|Wrong rounding: requested"
-PWM_DEBUG_RE+="|Unexpected return value from __pwm_round_waveform|Unexpected setting: requested"
-PWM_DEBUG_RE+="|requested disabled, but yielded enabled|Please implement the \.get_state\(\) callback"
 
 # compare: the two kernels side by side (README.md, "Upstream")
 compare() {
@@ -454,14 +452,14 @@ compare() {
 	# that could not see the registers with mainline's driver (it has no
 	# regmap, so no debugfs register file): after patch 1 the selftest
 	# checks the registers too, and finds mainline's rounding there
-	local m1 s1 unseen extra
+	local m1 s1 unseen new extra
 	m1=$(printf '%s\n' "${FAILED[mainline]:-}" | sed -E 's/^ *[0-9]+ //' | sort -u)
 	s1=$(printf '%s\n' "${FAILED[step1]:-}" | sed -E 's/^ *[0-9]+ //' | sort -u)
 	unseen=$(unseen_registers "$top/tests/logs/upstream/mainline/arm64-upstream-dt.log")
-	extra=$(comm -13 <(printf '%s\n' "$m1") <(printf '%s\n' "$s1") |
-		grep -vxF -f <(printf '%s\n' "$unseen") || true)
+	new=$(comm -13 <(printf '%s\n' "$m1") <(printf '%s\n' "$s1"))
+	extra=$(grep -vxF -f <(printf '%s\n' "$unseen") <<<"$new" || true)
 	if [[ -n ${TOTALS[step1]:-} && -n $m1 && -z $(comm -23 <(printf '%s\n' "$m1") <(printf '%s\n' "$s1")) && -z $extra ]]; then
-		ok "after patch 1 (regmap) the selftest fails the same points as with mainline's driver ($(grep -c . <<<"$m1") kinds; and $(comm -13 <(printf '%s\n' "$m1") <(printf '%s\n' "$s1") | grep -c .) that now see the registers)"
+		ok "after patch 1 (regmap) the selftest fails the same points as with mainline's driver ($(grep -c . <<<"$m1") kinds; and $(grep -c . <<<"$new") that now see the registers)"
 	else
 		bad "after patch 1 (regmap) the selftest fails the same points as with mainline's driver"
 		diff <(printf '%s\n' "$m1") <(printf '%s\n' "$s1") | sed 's/^/    /'
@@ -476,10 +474,7 @@ unseen_registers() {
 		/^(not )?ok [0-9]+ / {
 			n = $0
 			sub(/^(not )?ok [0-9]+ pwmchip[0-9]+ (pwm[0-9]+ )?/, "", n)
-			if (n ~ / # SKIP no regmap debugfs registers file$/) {
-				sub(/ # SKIP .*/, "", n)
-				print n
-			} else if (z) {
+			if (z || n ~ / # SKIP no regmap debugfs registers file$/) {
 				sub(/ # SKIP .*/, "", n)
 				print n
 			}

@@ -80,6 +80,17 @@ ktap_channels() {
 	[[ -z $list ]] || tr ',' '\n' <<<"$list" | grep -c .
 }
 
+# PWM_DEBUG_RE: what the PWM core's PWM_DEBUG checks print
+# (drivers/pwm/core.c of 6.12 and 7.3: dev_warn and dev_err without a
+# WARNING: prefix; 6.12's pwm_apply_debug() checks requests to disable
+# too). tests/vm/vm.sh fails a guest on them (DEBUG_BAD_RE), and
+# tests/upstream/upstream.sh counts them.
+PWM_DEBUG_RE="\.apply ignored \.polarity|\.apply didn't pick the best available|\.apply is supposed to round down"
+PWM_DEBUG_RE+='|\.apply is not idempotent|failed to reapply current setting|Wrong rounding: requested'
+PWM_DEBUG_RE+='|Unexpected return value from __pwm_round_waveform|Unexpected setting: requested'
+PWM_DEBUG_RE+='|Please implement the \.get_state\(\) callback'
+PWM_DEBUG_RE+='|requested disabled, but yielded enabled'
+
 # ktap_totals LOG: "PASS FAIL XFAIL SKIP" of the last "# Totals:" line of
 # LOG; nothing when it has none.
 ktap_totals() {

@@ -25,6 +25,10 @@
 #                 end, and the checkers' reports fail the run like WARNING:
 #                 lines. amd64:6.12-debug: the 6.12 one (PWM_DEBUG on the
 #                 .apply path, irqsoff tracer; not PREEMPT_RT)
+#                 arm64:upstream: an arm64 kernel of tests/upstream/upstream.sh
+#                 (the upstream series applied, or not: VM_UPSTREAM_KERNEL
+#                 names its build directory), the driver built in as
+#                 imx7ulp-tpm-pwm, PWM_DEBUG; nothing is loaded
 #   PATH          model  load imx-tpm-model.ko (rate=24000000 channels=6
 #                        width=16), then pwm-imx-tpm.ko, which binds to the
 #                        model's child device by name;
@@ -81,6 +85,7 @@
 # test point counts one failure.
 #
 # Environment: VM_KO (a pwm-imx-tpm.ko to boot instead of the tree's build),
+# VM_UPSTREAM_KERNEL (arm64:upstream's kernel build directory),
 # VM_EXTRA_DIR (its files go to /vm/extra in the guest), VM_EXTRA_SRC (C
 # files built static for the guest into /vm/extra/NAME), VM_QEMU_ARGS (more
 # QEMU options), VM_KERNEL_ARGS (more kernel command line words; with
@@ -500,16 +505,10 @@ DEBUG_KERNEL=
 DEBUG_SERIES=
 # What the debug kernel's checkers print, besides WARNING:/BUG: lines:
 # KASAN, lockdep, kmemleak (scanned by /init at the end), debugobjects, and
-# the PWM core's PWM_DEBUG checks (drivers/pwm/core.c of 6.12 and 7.3:
-# dev_warn and dev_err without a WARNING: prefix).
+# the PWM core's PWM_DEBUG checks (tests/vm/budget.sh PWM_DEBUG_RE).
 DEBUG_BAD_RE='BUG: KASAN|WARNING: possible|inconsistent lock state|INFO: trying to register non-static key'
 DEBUG_BAD_RE+='|unreferenced object 0x|new suspected memory leaks|ODEBUG'
-DEBUG_BAD_RE+="|\.apply ignored \.polarity|\.apply didn't pick the best available|\.apply is supposed to round down"
-DEBUG_BAD_RE+='|\.apply is not idempotent|failed to reapply current setting|Wrong rounding: requested'
-DEBUG_BAD_RE+='|Unexpected return value from __pwm_round_waveform|Unexpected setting: requested'
-DEBUG_BAD_RE+='|Please implement the \.get_state\(\) callback'
-# 6.12's pwm_apply_debug() checks requests to disable too
-DEBUG_BAD_RE+='|requested disabled, but yielded enabled'
+DEBUG_BAD_RE+="|$PWM_DEBUG_RE"
 BAD_RE="$BAD_RE|$DEBUG_BAD_RE"
 
 # debug_kernel_setup ARCH SERIES NAME: what resolve_kernel, build_modules and
