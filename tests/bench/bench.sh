@@ -34,6 +34,25 @@
 #     values once: README), 1 ms, 10 ms and 100 ms, and the interrupts-off
 #     sections with prescaler changes, which there need periods of seconds
 #     (BENCH_32K=0 leaves this part out, BENCH_24M=0 the three above).
+#  5. "pair": mainline's driver beside this one (BENCH_PAIR=0 leaves it
+#     out). Mainline's drivers/pwm/pwm-imx-tpm.c of Debian's newest
+#     linux-source, with the upstream series' patch 1 (regmap) and a
+#     test-only fallback to the model's regmap (tests/upstream/upstream.sh
+#     bench-src), built as pwm-imx-tpm-mainline.ko. In one guest each
+#     (tests/bench/pair-guest.sh), this driver then mainline's are bound to
+#     the model's device in turn:
+#     - arm64 7.3, timed as guest 1: pwm-bench through sysfs (mainline's
+#       driver implements .apply only, so it has no /dev/pwmchipN), each
+#       apply one write of period or duty_cycle, BENCH_PAIR_COUNT (300)
+#       applies at each period, then the kselftest -q on channels 0 and 5
+#       (this driver's held to its budget; mainline's reported);
+#     - amd64 6.12 debug kernel, timed as guest 3: irqsoff-guest.sh with
+#       100 changes within the first prescaler range (mainline's driver
+#       refuses a prescaler change of a running counter), the longest
+#       interrupts-off sections.
+#     Then one table of both drivers' figures and their ratios. This
+#     driver's runs are checked as in the parts above; mainline's are
+#     measured only (its points pass when the runs complete).
 #
 # Prints the tables and "bench: N passed, M failed, K skipped".
 set -uo pipefail
@@ -48,6 +67,39 @@ target=${BENCH_TARGET:-arm64:7.3}
 # shellcheck source=../vm/guest-run.sh source-path=SCRIPTDIR
 . "$top/tests/vm/guest-run.sh"
 export VM_EXTRA_SRC=$here/pwm-bench.c
+
+# pair_selftest LOG: the two kselftest runs of the pair guest (lines
+# "ks-this: ", "ks-mainline: "): this driver's must pass within the
+# budget of the model path; mainline's totals are reported
+pair_selftest() {
+	local log=$1 who f krel kp kf kx ks
+	krel=$(sed -nE 's/^# vm\.sh [^:]+: ([^,]+),.*/\1/p' "$log" | head -n 1)
+	for who in this mainline; do
+		f=$logroot/pair/kselftest-$who.log
+		sed -n "s/^ks-$who: //p" "$log" >"$f"
+		read -r kp kf kx ks <<<"$(ktap_totals "$f")"
+		if [[ -z $ks ]]; then
+			echo "not ok - pair: the kselftest of $who driver gave no totals (${f#"$top"/})"
+			total_failed=$((total_failed + 1))
+			continue
+		fi
+		echo "# pair: kselftest of the $who driver: $kp passed, $kf failed, $kx xfail, $ks skipped"
+		[[ $who == mainline ]] && continue
+		if ((kf == 0)) && ktap_budget_check pair model "$krel" 2 "$ks" "$kx"; then
+			echo "ok - pair: this driver's kselftest on channels 0 and 5 ($kp passed, $ks skipped within the budget)"
+			total_passed=$((total_passed + 1))
+		else
+			echo "not ok - pair: this driver's kselftest on channels 0 and 5 ($kf failed)"
+			total_failed=$((total_failed + 1))
+		fi
+	done
+}
+
+# pair_table LOG IRQSOFF_LOG: both drivers' figures side by side
+pair_table() {
+	python3 "$here/pair-table.py" "$1" "$2" "$logroot/pair/kselftest-this.log" \
+		"$logroot/pair/kselftest-mainline.log" | tee "$logroot/pair/table.txt"
+}
 
 if [ "${BENCH_24M:-1}" = 1 ]; then
 	echo "bench: board-like timing (QEMU -icount shift=$shift_: $((1 << shift_)) ns per instruction), $bus_ns ns per register access"
@@ -74,5 +126,29 @@ if [ "${BENCH_32K:-1}" = 1 ]; then
 		VM_EXTRA_SRC=$top/tests/vm/late-wake.c \
 		run_guest irqsoff amd64:6.12-debug model "$top/tests/vm/irqsoff-guest.sh" 1800 \
 		-n 60 -l 20 -L 120 -T "${BENCH_IRQSOFF_US:-50}"
+fi
+if [ "${BENCH_PAIR:-1}" = 1 ]; then
+	pair_count=${BENCH_PAIR_COUNT:-300}
+	mlsrc=$(mktemp -d /var/tmp/imx-tpm-pwm-mainline.XXXXXX)
+	trap 'rm -rf "$mlsrc"' EXIT
+	if "$top/tests/upstream/upstream.sh" bench-src "$mlsrc"; then
+		echo "bench: side by side with mainline's driver, board-like timing (-icount shift=$shift_), through sysfs, $pair_count applies per period"
+		VM_MAINLINE_SRC=$mlsrc VM_MEASURED_DRIVER=imx7ulp-tpm-pwm VM_LOGDIR=$logroot/pair \
+			VM_QEMU_ARGS="-icount shift=$shift_,sleep=off" \
+			run_guest pair "$target" model "$here/pair-guest.sh" 3600 \
+			bench -b "$bus_ns" "$pair_count" 100000 1000000 10000000 100000000 \
+			-- -q -C 0,5
+		pair_log=$logroot/pair/${target/:/-}-model.log
+		pair_selftest "$pair_log"
+		echo "bench: side by side with mainline's driver, interrupts off (amd64 6.12 debug kernel, -icount shift=$shift_)"
+		VM_MAINLINE_SRC=$mlsrc VM_MEASURED_DRIVER=imx7ulp-tpm-pwm VM_LOGDIR=$logroot/pair-irqsoff \
+			VM_QEMU_ARGS="-icount shift=$shift_,sleep=off" \
+			run_guest pair amd64:6.12-debug model "$here/pair-guest.sh" 1800 \
+			irqsoff -n 100 -l 0 -T "${BENCH_IRQSOFF_US:-50}"
+		pair_table "$pair_log" "$logroot/pair-irqsoff/amd64-6.12-debug-model.log"
+	else
+		echo "bench: not ok - mainline's driver for the side-by-side part (tests/upstream/upstream.sh bench-src)"
+		total_failed=$((total_failed + 1))
+	fi
 fi
 guest_totals bench

@@ -3,14 +3,27 @@
  * pwm-bench - latency and CPU cost of changing period and duty of a running
  * pwm-imx-tpm channel, measured against the test-only TPM model.
  *
- *   pwm-bench [-b BUS_NS | -w] DEV CH RATE WIDTH COUNT PERIOD_NS...
+ *   pwm-bench [-b BUS_NS | -w] [-n] DEV CH RATE WIDTH COUNT PERIOD_NS...
+ *   pwm-bench -s [-b BUS_NS | -w] [-n] CHIPDIR CH RATE WIDTH COUNT PERIOD_NS...
  *
  * DEV is /dev/pwmchipN (Linux 6.13 and later: one PWM_IOCTL_SETROUNDEDWF
  * changes period and duty in one apply), RATE and WIDTH those of the model
  * (module parameters rate and width). For each PERIOD_NS the channel runs
  * at a whole number of ticks near it, then COUNT applies alternate between
- * that period and one tick less (or more), each with a random duty, at random points
- * of the running period. For every apply:
+ * that period and one tick less (or more), each with a random duty, at
+ * random points of the running period.
+ *
+ * -s: through sysfs instead, CHIPDIR being /sys/class/pwm/pwmchipN: what
+ * any driver offers, those with only .apply (no character device) too, so
+ * that make bench can run mainline's driver beside this one. Each apply is
+ * one write of the channel's "period" or "duty_cycle" file, as a script
+ * changes them: the applies alternate between the period (that period and
+ * one tick less or more, the duty unchanged in ns) and a random duty below
+ * both periods. What the driver made of a write is read from the model
+ * ("next": the MOD and CnV the next period runs with) right after it, so
+ * the log check below needs no knowledge of the driver's rounding.
+ *
+ * For every apply:
  *   - floor: the time from the apply to the next period boundary, read
  *     from the model's counter just before it: no driver can do better,
  *     the hardware takes new values at a boundary;
@@ -20,8 +33,9 @@
  *     register callbacks (debugfs "io"), plus BUS_NS for each register
  *     access: on the board an access is one bus transaction, in the model
  *     it is a few hundred instructions that emulate the TPM.
- * For comparison it also measures the CPU time of a GETWF ioctl (no sleep)
- * and of the nanosleep before each apply (one sleep, no driver).
+ * For comparison it also measures the CPU time of a GETWF ioctl (-s: a
+ * read of "duty_cycle"; no sleep) and of the nanosleep before each apply
+ * (one sleep, no driver).
  * Afterwards the model's output log of the channel must show only complete
  * periods of the applied settings, in order: no period that mixes old and
  * new values, none cut short.
@@ -32,9 +46,12 @@
  * whose clock counts instructions, QEMU -icount), on the plain CPU time
  * without options, and not at all with -w (wall-clock TCG, where a context
  * switch costs the emulator ~100 us: reported, and the check is a SKIP).
- * Output: a table, then "bench: N passed, M failed, K skipped" (one check
- * per target and period). Exit 0 if none failed, 1 if some did, 2 usage,
- * 4 no character device.
+ * -n: measure only (make bench's run of mainline's driver, which is not
+ * held to these targets): no test points.
+ * Output: a table, a "# result:" line per period (the figures as numbers,
+ * for make bench's side-by-side table), then "bench: N passed, M failed,
+ * K skipped" (one check per target and period). Exit 0 if none failed, 1
+ * if some did, 2 usage, 4 no character device (-s: no such channel).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -87,6 +104,10 @@ static uint64_t rate;
 static unsigned int width;
 static int64_t bus_ns = -1;	/* -b: driver CPU time is checked */
 static int wall;		/* -w: no CPU check */
+static int use_sysfs;		/* -s: through sysfs */
+static int measure_only;	/* -n: no test points */
+static int period_fd = -1, duty_fd = -1;	/* -s: the channel's files */
+static char enable_path[300];			/* -s: its "enable" */
 static uint64_t rnd_state;
 
 static uint64_t rnd(uint64_t below)
@@ -170,6 +191,78 @@ static int model_io(uint64_t *count, uint64_t *ns)
 	*count = c;
 	*ns = t;
 	return 0;
+}
+
+/*
+ * -s: what the driver set, from the model: the period and high time (clock
+ * cycles) that the next period of channel @ch runs with. Edge-aligned,
+ * high-true (ELS 10, what both drivers program for normal polarity): the
+ * output is high from the wrap to the match, the whole period if CnV is
+ * above MOD.
+ */
+static int model_next(unsigned int ch, struct setting *s)
+{
+	unsigned long long ps, mod, cnv = 0;
+	char buf[160], *p, *end;
+	unsigned int i;
+
+	if (read_file(MODEL "/next", buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%llu %llu", &ps, &mod) != 2)
+		return -1;
+	p = buf;
+	for (i = 0; i <= ch + 2; i++) {
+		cnv = strtoull(p, &end, 10);
+		if (end == p)
+			return -1;
+		p = end;
+	}
+	s->period = (mod + 1) << ps;
+	s->high = (cnv < mod + 1 ? cnv : mod + 1) << ps;
+	return 0;
+}
+
+/* -s: write @ns to an open sysfs file; -1 and errno if refused */
+static int sysfs_put(int fd, uint64_t ns)
+{
+	char buf[24];
+	int len = snprintf(buf, sizeof(buf), "%" PRIu64, ns);
+
+	return pwrite(fd, buf, len, 0) == len ? 0 : -1;
+}
+
+/* -s: the number in an open sysfs file */
+static uint64_t sysfs_get(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n < 0)
+		return 0;
+	buf[n] = '\0';
+	return strtoull(buf, NULL, 10);
+}
+
+/*
+ * -s: the channel disabled (a new period may need another prescaler, which
+ * mainline's driver refuses while the counter runs), then period and duty
+ * of @wf, enabled. The core refuses a duty above the period at every step,
+ * and mainline's driver reports a period of 0 after probe with the duty
+ * its registers give: a period of at least the present duty comes first.
+ * (Mainline's driver also refuses to disable a channel of period 0.)
+ */
+static int sysfs_start(const struct pwmchip_waveform *wf)
+{
+	uint64_t duty = sysfs_get(duty_fd);
+
+	write_file(enable_path, "0");
+	if (duty > wf->period_length_ns && sysfs_put(period_fd, duty))
+		return -1;
+	if (duty > wf->period_length_ns && sysfs_put(duty_fd, wf->duty_length_ns))
+		return -1;
+	if (sysfs_put(period_fd, wf->period_length_ns) ||
+	    sysfs_put(duty_fd, wf->duty_length_ns))
+		return -1;
+	return write_file(enable_path, "1");
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -261,6 +354,7 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 	uint64_t n, other, lat_sum = 0, cpu_sum = 0, nsw = 0, drv_sum = 0, nio = 0;
 	struct setting s[CHUNK + 1];
 	struct pwmchip_waveform wf, gwf = { .hwpwm = ch };
+	char rbuf[32];
 	int64_t *floor, *lat, *excess, *ratio, *cpu, *getcpu, *drv, *slp;
 	unsigned int ps = 0;
 	size_t i, ns = 0;
@@ -293,12 +387,22 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 	wf.hwpwm = ch;
 	wf.period_length_ns = cyc_to_ns(n << ps);
 	wf.duty_length_ns = cyc_to_ns((n / 2) << ps);
-	if (ioctl(fd, PWM_IOCTL_SETROUNDEDWF, &wf)) {
+	if (use_sysfs) {
+		if (sysfs_start(&wf)) {
+			printf("# period %" PRIu64 " ns: sysfs: %s\n", period_ns,
+			       strerror(errno));
+			return -1;
+		}
+	} else if (ioctl(fd, PWM_IOCTL_SETROUNDEDWF, &wf)) {
 		printf("# period %" PRIu64 " ns: SETROUNDEDWF: %s\n", period_ns,
 		       strerror(errno));
 		return -1;
 	}
 	s[0] = (struct setting){ n << ps, (n / 2) << ps };
+	if (use_sysfs && model_next(ch, &s[0])) {
+		printf("# cannot read the model's next values\n");
+		return -1;
+	}
 	ns = 1;
 	sleep_ns(2 * r->period_ns);
 	write_file(MODEL "/clear", "1");
@@ -308,8 +412,10 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 	 */
 	other = (ps && n - 1 < (1ULL << (width - 1))) ? n + 1 : n - 1;
 	for (i = 0; i < count; i++) {
-		uint64_t pn = (i & 1) ? n : other;
-		uint64_t dn = 1 + rnd(pn - 1);
+		/* -s: period, duty, period, duty... */
+		uint64_t pn = (use_sysfs ? i & 2 : i & 1) ? n : other;
+		uint64_t dn = 1 + rnd((use_sysfs ? (n < other ? n : other) : pn) - 1);
+		int fail;
 		uint64_t before, after, t0, t1, c0, c1, left, io0, io1, ns0, ns1;
 		struct rusage ru0, ru1;
 
@@ -334,11 +440,17 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 		getrusage(RUSAGE_THREAD, &ru0);
 		c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 		t0 = now_ns(CLOCK_MONOTONIC);
-		if (ioctl(fd, PWM_IOCTL_SETROUNDEDWF, &wf))
-			r->failed_ioctl++;
+		if (!use_sysfs)
+			fail = ioctl(fd, PWM_IOCTL_SETROUNDEDWF, &wf);
+		else if (i & 1)
+			fail = sysfs_put(duty_fd, wf.duty_length_ns);
+		else
+			fail = sysfs_put(period_fd, wf.period_length_ns);
 		t1 = now_ns(CLOCK_MONOTONIC);
 		c1 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 		getrusage(RUSAGE_THREAD, &ru1);
+		if (fail)
+			r->failed_ioctl++;
 		if (model_io(&io1, &ns1)) {
 			printf("# cannot read the model's io counters\n");
 			return -1;
@@ -363,11 +475,21 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 
 		/* for comparison: the CPU time of reading the waveform back */
 		c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
-		ioctl(fd, PWM_IOCTL_GETWF, &gwf);
+		if (use_sysfs) {
+			if (pread(duty_fd, rbuf, sizeof(rbuf), 0) < 0)
+				r->failed_ioctl++;
+		} else {
+			ioctl(fd, PWM_IOCTL_GETWF, &gwf);
+		}
 		c1 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 		getcpu[i] = c1 - c0;
 
-		s[ns++] = (struct setting){ pn << ps, dn << ps };
+		s[ns] = (struct setting){ pn << ps, dn << ps };
+		if (use_sysfs && model_next(ch, &s[ns])) {
+			printf("# cannot read the model's next values\n");
+			return -1;
+		}
+		ns++;
 		if (ns == CHUNK + 1 || i == count - 1) {
 			/* let the last setting show, then check */
 			sleep_ns(2 * r->period_ns);
@@ -408,18 +530,22 @@ int main(int argc, char **argv)
 	size_t count;
 	int fd, i, opt;
 
-	while ((opt = getopt(argc, argv, "+b:w")) != -1) {
+	while ((opt = getopt(argc, argv, "+b:wsn")) != -1) {
 		if (opt == 'b')
 			bus_ns = strtoll(optarg, NULL, 0);
 		else if (opt == 'w')
 			wall = 1;
+		else if (opt == 's')
+			use_sysfs = 1;
+		else if (opt == 'n')
+			measure_only = 1;
 		else
 			return 2;
 	}
 	argc -= optind - 1;
 	argv += optind - 1;
 	if (argc < 7 || (wall && bus_ns >= 0)) {
-		fprintf(stderr, "usage: %s [-b BUS_NS | -w] DEV CH RATE WIDTH COUNT PERIOD_NS...\n",
+		fprintf(stderr, "usage: %s [-s] [-b BUS_NS | -w] [-n] DEV|CHIPDIR CH RATE WIDTH COUNT PERIOD_NS...\n",
 			argv[0]);
 		return 2;
 	}
@@ -432,15 +558,39 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	rnd_state = now_ns(CLOCK_MONOTONIC) | 1;
-	fd = open(argv[1], O_RDWR);
-	if (fd < 0) {
-		printf("# %s: %s\n", argv[1], strerror(errno));
-		return 4;
+	if (use_sysfs) {
+		char path[300], num[16];
+
+		fd = -1;
+		snprintf(path, sizeof(path), "%s/export", argv[1]);
+		snprintf(num, sizeof(num), "%u", ch);
+		if (write_file(path, num))
+			printf("# %s %u: %s (already exported?)\n", path, ch,
+			       strerror(errno));
+		snprintf(path, sizeof(path), "%s/pwm%u/period", argv[1], ch);
+		period_fd = open(path, O_RDWR);
+		snprintf(path, sizeof(path), "%s/pwm%u/duty_cycle", argv[1], ch);
+		duty_fd = open(path, O_RDWR);
+		snprintf(enable_path, sizeof(enable_path), "%s/pwm%u/enable",
+			 argv[1], ch);
+		if (period_fd < 0 || duty_fd < 0) {
+			printf("# %s: %s\n", path, strerror(errno));
+			return 4;
+		}
+	} else {
+		fd = open(argv[1], O_RDWR);
+		if (fd < 0) {
+			printf("# %s: %s\n", argv[1], strerror(errno));
+			return 4;
+		}
+		if (ioctl(fd, PWM_IOCTL_REQUEST, ch)) {
+			printf("# PWM_IOCTL_REQUEST %u: %s\n", ch, strerror(errno));
+			return 1;
+		}
 	}
-	if (ioctl(fd, PWM_IOCTL_REQUEST, ch)) {
-		printf("# PWM_IOCTL_REQUEST %u: %s\n", ch, strerror(errno));
-		return 1;
-	}
+	printf("# applies through %s\n", use_sysfs ?
+	       "sysfs: one write of period or duty_cycle each" :
+	       "/dev/pwmchipN: one PWM_IOCTL_SETROUNDEDWF each, period and duty");
 
 	if (bus_ns >= 0)
 		printf("# driver CPU = CPU - time in the model's register callbacks + %lld ns per access\n",
@@ -469,7 +619,14 @@ int main(int argc, char **argv)
 		       r.glitches, r.runs);
 		if (r.failed_ioctl)
 			printf("# %u applies failed\n", r.failed_ioctl);
-		if (!target)
+		printf("# result: period_ns=%" PRIu64 " applies=%zu floor_med_ns=%" PRId64
+		       " lat_med_ns=%" PRId64 " lat_p90_ns=%" PRId64 " lat_floor=%.3f"
+		       " cpu_med_ns=%" PRId64 " cpu_pct=%.2f drv_med_ns=%" PRId64
+		       " drv_pct=%.2f regs=%.1f switches=%.2f glitches=%u failed=%u periods=%" PRIu64 "\n",
+		       r.period_ns, r.count, r.floor_med, r.lat_med, r.lat_p90,
+		       r.ratio_med, r.cpu_med, r.cpu_pct, r.drv_med, r.drv_pct,
+		       r.io, r.switches, r.glitches, r.failed_ioctl, r.runs);
+		if (!target || measure_only)
 			continue;
 		ok = r.excess_med <= 0;
 		printf("%s - period %.3f ms: median apply within 1.2 x floor + 200 us (median excess %.3f ms)\n",
@@ -498,8 +655,19 @@ int main(int argc, char **argv)
 		ok ? passed++ : failed++;
 	}
 	memset(&r, 0, sizeof(r));
-	ioctl(fd, PWM_IOCTL_FREE, ch);
-	close(fd);
+	if (use_sysfs) {
+		char path[300], num[16];
+
+		write_file(enable_path, "0");
+		close(period_fd);
+		close(duty_fd);
+		snprintf(path, sizeof(path), "%s/unexport", argv[1]);
+		snprintf(num, sizeof(num), "%u", ch);
+		write_file(path, num);
+	} else {
+		ioctl(fd, PWM_IOCTL_FREE, ch);
+		close(fd);
+	}
 	printf("bench: %u passed, %u failed, %u skipped\n", passed, failed,
 	       skipped);
 	return failed ? 1 : 0;

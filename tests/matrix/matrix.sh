@@ -630,7 +630,10 @@ main() {
 	local jobs=${MATRIX_JOBS:-$(nproc)} running=0
 	for t in "${TARGETS[@]}"; do
 		[[ -e $run/fail.$t ]] && continue
-		build_target "$t" &
+		# the build directory is per kernel, not per run: another
+		# matrix.sh building for the same kernel (make check's lanes:
+		# vm's module builds, check-upstream's) waits
+		deb_with_lock "build-${T_KREL[$t]}" build_target "$t" &
 		running=$((running + 1))
 		if ((running >= jobs)); then
 			wait -n || true

@@ -197,6 +197,9 @@ static void test_buffered(void)
 	adv(e, 100 * 10 + 40);
 	wr(e, TPM_MOD, 199);
 	wr(e, TPM_CNV(0), 50);
+	/* "next" has the buffered values */
+	tpm_core_format_next(&e->c, e->text, e->text_size);
+	CHECK(!strcmp(e->text, "0 199 50\n"), "next: %s", e->text);
 	/* reads return the value in effect */
 	CHECK(rd(e, TPM_MOD) == 99, "MOD %u before the wrap", rd(e, TPM_MOD));
 	CHECK(rd(e, TPM_CNV(0)) == 25, "CnV %u before the wrap",
@@ -208,7 +211,13 @@ static void test_buffered(void)
 	CHECK(rd(e, TPM_MOD) == 199, "MOD %u after the wrap", rd(e, TPM_MOD));
 	CHECK(rd(e, TPM_CNV(0)) == 50, "CnV %u after the wrap",
 	      rd(e, TPM_CNV(0)));
-	adv(e, 200 * 5);
+	/* in effect, nothing buffered: "next" has them too */
+	wr(e, TPM_CNV(0), 50);
+	adv(e, 200);
+	tpm_core_format_next(&e->c, e->text, e->text_size);
+	CHECK(!strcmp(e->text, "0 199 50\n"), "next after the wrap: %s",
+	      e->text);
+	adv(e, 200 * 4);
 	CHECK_LOG(e, 0, "11 full 100 25\n5 full 200 50\n");
 
 	/* MOD and CnV written in different periods: one mixed period */

@@ -1249,4 +1249,31 @@ static inline size_t tpm_core_format_now(const struct tpm_core *c,
 				tpm_ps(c), c->mod, tpm_cmod(c)));
 }
 
+/* Longest "next" line: PS, MOD and TPM_MAX_CH values of CnV */
+#define TPM_NEXT_SIZE		((TPM_MAX_CH + 2) * 11 + 2)
+
+/*
+ * The "next" line: PS, MOD and each channel's CnV as the next period will
+ * have them: a MOD or CnV written while counting and waiting for the wrap,
+ * else the value in effect (writes still crossing into the counter clock
+ * domain, write_latency, are not counted)
+ */
+static inline size_t tpm_core_format_next(const struct tpm_core *c,
+					  char *buf, size_t size)
+{
+	size_t len;
+	u32 i;
+
+	if (!size)
+		return 0;
+	len = tpm_put(size, 0, snprintf(buf, size, "%u %u", tpm_ps(c),
+					c->mod_pending ? c->mod_buf : c->mod));
+	for (i = 0; i < c->nch; i++)
+		len = tpm_put(size, len,
+			      snprintf(buf + len, size - len, " %u",
+				       c->ch[i].cnv_pending ? c->ch[i].cnv_buf :
+				       c->ch[i].cnv));
+	return tpm_put(size, len, snprintf(buf + len, size - len, "\n"));
+}
+
 #endif /* _TPM_MODEL_CORE_H */

@@ -444,6 +444,7 @@ TPM_MODEL_TEXT_FILE(errors, TPM_ERRORS_SIZE, tpm_core_format_errors);
 TPM_MODEL_TEXT_FILE(cuts, TPM_CUTS_SIZE, tpm_core_format_cuts);
 TPM_MODEL_TEXT_FILE(stops, TPM_STOPS_SIZE, tpm_core_format_stops);
 TPM_MODEL_TEXT_FILE(now, TPM_LINE_MAX, tpm_core_format_now);
+TPM_MODEL_TEXT_FILE(next, TPM_NEXT_SIZE, tpm_core_format_next);
 
 static int tpm_model_io_show(struct seq_file *sf, void *unused)
 {
@@ -661,6 +662,7 @@ static void tpm_model_debugfs_init(struct tpm_model *m)
 	debugfs_create_file("errors", 0444, m->debugfs, m,
 			    &tpm_model_errors_fops);
 	debugfs_create_file("now", 0444, m->debugfs, m, &tpm_model_now_fops);
+	debugfs_create_file("next", 0444, m->debugfs, m, &tpm_model_next_fops);
 	debugfs_create_file("cuts", 0444, m->debugfs, m, &tpm_model_cuts_fops);
 	debugfs_create_file("stops", 0444, m->debugfs, m, &tpm_model_stops_fops);
 	debugfs_create_file("io", 0444, m->debugfs, m, &tpm_model_io_fops);

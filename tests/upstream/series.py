@@ -9,6 +9,7 @@ the run fails naming the edit (a change in src/ or in mainline that a step
 no longer fits must be looked at, not skipped).
 
 usage: series.py TREE SRCDIR OUTDIR
+       series.py --bench-mainline MAINLINE_C OUT_C
 
 TREE is the kernel tree (drivers/pwm/pwm-imx-tpm.c, drivers/pwm/Kconfig as
 its Debian package ships them). OUTDIR receives, for patch N (1..6),
@@ -31,6 +32,11 @@ The states:
     what only the out-of-tree module needs
 States 2 to 5 are made from state 6 by taking its features out again, the
 newest first.
+
+--bench-mainline writes OUT_C: mainline's driver for make bench, state 1
+(patch 1, regmap) plus a test-only fallback that is never part of the
+series: without a memory resource of its own, the parent device's regmap
+(the TPM model of tests/model, as this repository's driver has it).
 """
 
 import re
@@ -223,6 +229,41 @@ def step1(mainline):
             lambda m: REGMAP_CONFIG_MAINLINE + m.group(1), w)
     if re.search(r'\b(readl|writel)\(', t):
         raise EditError(f"{w}: readl/writel left over")
+    return t
+
+
+BENCH_HEADER = '''/*
+ * make bench (tests/bench/bench.sh): mainline's drivers/pwm/pwm-imx-tpm.c
+ * after patch 1 of the upstream series (regmap), with a test-only fallback
+ * to the parent device's regmap (tests/model). Written at test time by
+ * tests/upstream/series.py --bench-mainline; never shipped, never sent.
+ */
+'''
+
+BENCH_FALLBACK = '''	/*
+	 * Test only: the TPM model (tests/model) gives no registers of its
+	 * own, but its parent device's regmap.
+	 */
+	regmap = NULL;
+	if (!platform_get_resource(pdev, IORESOURCE_MEM, 0) && pdev->dev.parent)
+		regmap = dev_get_regmap(pdev->dev.parent, NULL);
+	base = regmap ? NULL : devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(base))
+		return PTR_ERR(base);
+'''
+
+
+def bench_mainline(mainline):
+    """state 1 with the parent-regmap fallback (make bench only)"""
+    w = 'make bench (mainline with the test-only fallback)'
+    t = step1(mainline)
+    t = replace(t, '\tbase = devm_platform_ioremap_resource(pdev, 0);\n'
+                '\tif (IS_ERR(base))\n\t\treturn PTR_ERR(base);\n', BENCH_FALLBACK, w)
+    t = replace(t, '\tregmap = devm_regmap_init_mmio(&pdev->dev, base,\n'
+                '\t\t\t\t       &pwm_imx_tpm_regmap_config);\n',
+                '\tif (base)\n\t\tregmap = devm_regmap_init_mmio(&pdev->dev, base,\n'
+                '\t\t\t\t\t       &pwm_imx_tpm_regmap_config);\n', w)
+    t = sub(t, r'^(// SPDX-License-Identifier: .*\n)', lambda m: m.group(1) + BENCH_HEADER, w)
     return t
 
 
@@ -435,6 +476,15 @@ def step2(s3):
 
 
 def main(argv):
+    if len(argv) == 4 and argv[1] == '--bench-mainline':
+        try:
+            text = bench_mainline(read(argv[2]))
+        except EditError as e:
+            print(f'series: {e}', file=sys.stderr)
+            return 1
+        with open(argv[3], 'w', encoding='utf-8') as f:
+            f.write(text)
+        return 0
     if len(argv) != 4:
         print(__doc__.split('\n\n')[1], file=sys.stderr)
         return 2

@@ -13,6 +13,11 @@
 #                 and amd64 (COMPILE_TEST), build an arm64 kernel of the
 #                 result (PWM_DEBUG, DEBUG_ATOMIC_SLEEP, the driver built
 #                 in) and run the kselftest in it on the dt path under QEMU
+#   tests/upstream/upstream.sh bench-src OUTDIR   make bench: mainline's
+#                 driver (the tree's, at the tag "debian") after patch 1,
+#                 with the test-only parent-regmap fallback (series.py
+#                 --bench-mainline), as a module source directory: OUTDIR
+#                 gets pwm-imx-tpm-mainline.c and a Kbuild
 #
 # The tree: Debian's newest linux-source (tests/upstream/tree.sh), a git
 # repository in the cache. The series: tests/upstream/series.py makes the
@@ -114,6 +119,20 @@ cmd_write() {
 	deb_with_lock "upstream-git" up_write "$out"
 	up_log "wrote $(find "$out" -name '*.patch' | wc -l) files (cover letter and $NPATCH patches) against $UP_PKG $UP_VER into ${out#"$top"/}"
 	find "$out" -name '*.patch' | sort | sed 's/^/  /'
+}
+
+# cmd_bench_src OUTDIR: see the usage
+cmd_bench_src() {
+	local out=${1:?usage: upstream.sh bench-src OUTDIR}
+	up_tree
+	mkdir -p "$out"
+	tgit show debian:drivers/pwm/pwm-imx-tpm.c >"$out/mainline.c" ||
+		up_die "no drivers/pwm/pwm-imx-tpm.c in $UP_TREE"
+	python3 "$here/series.py" --bench-mainline "$out/mainline.c" "$out/pwm-imx-tpm-mainline.c" ||
+		up_die "cannot make mainline's driver for make bench (above)"
+	rm -f "$out/mainline.c"
+	printf '# SPDX-License-Identifier: GPL-2.0\nobj-m += pwm-imx-tpm-mainline.o\n' >"$out/Kbuild"
+	up_log "mainline's driver ($UP_PKG $UP_VER) with patch 1 and the test-only fallback in ${out#"$top"/}"
 }
 
 # --- builds -----------------------------------------------------------------
@@ -347,6 +366,7 @@ cmd_check() {
 	up_tree
 	ROOT=$(deb_chroot trixie "${CHROOT_PKGS[@]}") || up_die "no trixie chroot"
 	deb_with_lock "upstream-git" up_check_locked "$out"
+	bench_src_check
 	b=$(bdir arm64)
 	if [[ ${UPSTREAM_GUEST:-1} == 1 ]]; then
 		if [[ -s $b/arch/arm64/boot/Image ]]; then
@@ -372,6 +392,22 @@ cmd_check() {
 	# tests/lib/checks.sh's finish counts with grep -c, which fails on 0
 	set +e
 	finish
+}
+
+# bench_src_check: make bench's mainline driver (cmd_bench_src) is written
+# and builds against Debian's arm64 7.3 headers (tests/matrix/matrix.sh:
+# W=1 C=1, no warning), as vm.sh builds it for make bench's guests; make
+# bench itself (hours of guest time with its other parts) is not run here.
+bench_src_check() {
+	local ml=$work/bench-src
+	check "make bench's mainline driver written (series.py --bench-mainline: patch 1 and the test-only fallback)" \
+		cmd_bench_src "$ml"
+	if [[ -s $ml/pwm-imx-tpm-mainline.c ]]; then
+		check "make bench's mainline driver builds for arm64 7.3 (matrix.sh, W=1 C=1)" \
+			"$top/tests/matrix/matrix.sh" "$ml" arm64:7.3
+	else
+		bad "make bench's mainline driver builds for arm64 7.3: not written"
+	fi
 }
 
 # guest_run BUILDDIR WHICH: the kselftest on the dt path (tests/vm/vm.sh,
@@ -488,6 +524,7 @@ main() {
 	case $cmd in
 	write) cmd_write "$@" ;;
 	check) cmd_check "$@" ;;
+	bench-src) cmd_bench_src "$@" ;;
 	*) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2; exit 2 ;;
 	esac
 }

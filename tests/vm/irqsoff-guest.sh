@@ -5,7 +5,8 @@
 # disabled, measured by the kernel's irqsoff tracer (tests/vm/guest-irqsoff.sh)
 # in a guest of tests/vm/vm.sh with the TPM model on a debug kernel.
 #
-# usage: irqsoff-guest.sh [-n UPDATES] [-l UPDATES] [-T TARGET_US] [-L SECONDS] [-s SEED]
+# usage: irqsoff-guest.sh [-n UPDATES] [-l UPDATES] [-T TARGET_US | -M] [-L SECONDS] [-s SEED]
+#                         [-d DRIVER] [-x]
 #   -s  seed of the random periods and duties (default: from /dev/urandom;
 #       printed as "# seed N (repeat with -s N)")
 #   -n  changes of the running channel on the idle CPU (default 100)
@@ -18,6 +19,16 @@
 #   -L  how long the late-wake part may take at most (default 40 s: under
 #       the bursts each change takes about a second of guest time, most of
 #       it the shell's own and the sampling's)
+#   -d  the chip of this driver (default pwm-imx-tpm; make bench runs
+#       mainline's, imx7ulp-tpm-pwm, in the same guest)
+#   -x  periods of the first prescaler range only (100 us to 99 % of the
+#       longest period of prescaler 0): no change crosses a range, which
+#       mainline's driver refuses on a running counter (EBUSY); the
+#       check that some change crossed one is left out
+#   -M  measure only (make bench's run of mainline's driver, which is
+#       not held to the target): a part passes when the changes were
+#       accepted and the tracer recorded sections; its figures are
+#       reported
 #
 # Each part changes period and duty of channel 0 at random between 100 us
 # and 6 ms at 24 MHz, 4.4 s at 32768 Hz (below: P_HI; about half the
@@ -50,14 +61,20 @@ LATE_UPDATES=25
 TARGET=0
 LATE_MAX=40
 SEED=
-while getopts n:l:T:L:s: o; do
+DRIVER=pwm-imx-tpm
+ONE_RANGE=0
+MEASURE=0
+while getopts n:l:T:L:s:d:xM o; do
 	case $o in
 	n) UPDATES=$OPTARG ;;
 	l) LATE_UPDATES=$OPTARG ;;
 	T) TARGET=$OPTARG ;;
 	L) LATE_MAX=$OPTARG ;;
 	s) SEED=$OPTARG ;;
-	*) echo "usage: $0 [-n UPDATES] [-l UPDATES] [-T TARGET_US] [-L SECONDS] [-s SEED]" >&2; exit 2 ;;
+	d) DRIVER=$OPTARG ;;
+	x) ONE_RANGE=1 ;;
+	M) MEASURE=1 ;;
+	*) echo "usage: $0 [-n UPDATES] [-l UPDATES] [-T TARGET_US | -M] [-L SECONDS] [-s SEED] [-d DRIVER] [-x]" >&2; exit 2 ;;
 	esac
 done
 
@@ -74,7 +91,7 @@ fi
 
 CHIP=
 for c in /sys/class/pwm/pwmchip*; do
-	[ "$(readlink "$c/device/driver" | sed 's@.*/@@')" = pwm-imx-tpm ] && CHIP=$c
+	[ "$(readlink "$c/device/driver" | sed 's@.*/@@')" = "$DRIVER" ] && CHIP=$c
 done
 PWM=$CHIP/pwm0
 # The periods: 100 us to 6 ms, or to 2.2 times the longest period of
@@ -88,6 +105,7 @@ WIDTH=16
 P0=$(((1 << WIDTH) * 1000000000 / RATE))
 P_HI=$(((1 << WIDTH) * 22 * 100000000 / RATE))
 [ "$P_HI" -ge 6000000 ] || P_HI=6000000
+[ "$ONE_RANGE" = 1 ] && P_HI=$((P0 * 99 / 100))
 
 # a pseudo-random number below $1 in R (a linear congruential generator,
 # two steps of 23 bits each: periods up to seconds need more than 23)
@@ -158,7 +176,12 @@ verdict() {
 		fi
 	fi
 	diag "$1: $CROSS of $DONE changes crossed a prescaler range"
-	if [ "$CROSS" = 0 ]; then
+	if [ "$ONE_RANGE" = 1 ]; then
+		if [ "$CROSS" != 0 ]; then
+			diag "$1: with -x no change may cross a prescaler range"
+			_bad=1
+		fi
+	elif [ "$CROSS" = 0 ]; then
 		diag "$1: no change crossed a prescaler range: the restart was not measured"
 		_bad=1
 	fi
@@ -178,7 +201,9 @@ verdict() {
 			diag "$1: no sample's longest section was the driver's: each of its sections was shorter than the longest of the rest, $_us us"
 		fi
 	fi
-	if [ "$TARGET" -gt 0 ]; then
+	if [ "$MEASURE" = 1 ]; then
+		result "$_bad" "$1: measured, driver $_us us ($_how)"
+	elif [ "$TARGET" -gt 0 ]; then
 		if [ "$_us" -gt "$TARGET" ]; then
 			diag "$1: the driver kept interrupts disabled for up to $_us us ($_how; $IO_DRV_AT), more than $TARGET us"
 			_bad=1
@@ -192,7 +217,7 @@ verdict() {
 }
 
 if [ -z "$CHIP" ] || ! echo 0 >"$CHIP/export"; then
-	diag "no pwm-imx-tpm chip, or its channel 0 cannot be exported"
+	diag "no $DRIVER chip, or its channel 0 cannot be exported"
 	result 1 "the irqsoff tracer is on"
 	result 1 "changes of a running channel"
 	[ "$LATE_UPDATES" = 0 ] || result 1 "changes of a running channel with late wake-ups"
@@ -215,7 +240,8 @@ fi
 result 0 "the irqsoff tracer is on ($IO_T)"
 _tgt="report only"
 [ "$TARGET" -gt 0 ] && _tgt="target $TARGET us"
-diag "$(uname -r): changes of pwm0, periods 100 us to $((P_HI / 1000)) us at random, model rate $RATE Hz, $_tgt"
+[ "$MEASURE" = 1 ] && _tgt="measured only"
+diag "$(uname -r): $DRIVER: changes of pwm0, periods 100 us to $((P_HI / 1000)) us at random, model rate $RATE Hz, $_tgt"
 
 part "idle CPU" "$UPDATES"
 verdict "$UPDATES changes of a running channel, idle CPU" 0 "$UPDATES"

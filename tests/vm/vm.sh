@@ -86,6 +86,11 @@
 #
 # Environment: VM_KO (a pwm-imx-tpm.ko to boot instead of the tree's build),
 # VM_UPSTREAM_KERNEL (arm64:upstream's kernel build directory),
+# VM_MAINLINE_SRC (a module source directory whose Kbuild makes
+# pwm-imx-tpm-mainline.ko, mainline's driver as make bench runs it:
+# built for the guest's kernel like the driver, copied to
+# /vm/pwm-imx-tpm-mainline.ko; the guest script loads it),
+# VM_MEASURED_DRIVER (its PWM_DEBUG lines are counted, not problems),
 # VM_EXTRA_DIR (its files go to /vm/extra in the guest), VM_EXTRA_SRC (C
 # files built static for the guest into /vm/extra/NAME), VM_QEMU_ARGS (more
 # QEMU options), VM_KERNEL_ARGS (more kernel command line words; with
@@ -225,16 +230,22 @@ build_modules() {
 		vm_die "building the modules for $KREL failed"
 }
 
-build_modules_locked() {
-	local arch=$1 series=$2 chroot=$3 dir=$4 bdir log src ko vm n=0
-	[[ -s $dir/pwm-imx-tpm.ko && -s $dir/imx-tpm-model.ko && -s $dir/late-clk.ko ]] && return 0
-	mkdir -p "$dir" "$LOGDIR"
-	bdir=$(deb_cache_dir)/chroot/$chroot/build/$KREL
-	# One matrix build at a time: wait while someone else's runs.
+# One matrix build at a time (its chroot's build directory is per kernel,
+# not per run): wait while someone else's runs.
+wait_matrix() {
+	local n=0
 	while pgrep -f 'tests/matrix/matrix\.sh' >/dev/null; do
 		((n++ % 12 == 0)) && vm_log "waiting for another matrix.sh run to finish"
 		sleep 5
 	done
+}
+
+build_modules_locked() {
+	local arch=$1 series=$2 chroot=$3 dir=$4 bdir log src ko vm
+	[[ -s $dir/pwm-imx-tpm.ko && -s $dir/imx-tpm-model.ko && -s $dir/late-clk.ko ]] && return 0
+	mkdir -p "$dir" "$LOGDIR"
+	bdir=$(deb_cache_dir)/chroot/$chroot/build/$KREL
+	wait_matrix
 	for src in "$top" "$top/tests/model"; do
 		if [[ $src == "$top" ]]; then ko=pwm-imx-tpm.ko; else ko=imx-tpm-model.ko; fi
 		log=$LOGDIR/build-$KREL-${ko%.ko}.log
@@ -460,6 +471,10 @@ make_initrd() {
 		cp "$KO_DIR/imx-tpm-model.ko" "$r/vm/"
 		kos+=("$KO_DIR/imx-tpm-model.ko")
 	fi
+	if [[ -n ${MAINLINE_KO:-} ]]; then
+		cp "$MAINLINE_KO" "$r/vm/pwm-imx-tpm-mainline.ko"
+		kos+=("$MAINLINE_KO")
+	fi
 	: >"$r/lib/vm/order"
 	while read -r m; do
 		i=$((i + 1))
@@ -471,6 +486,7 @@ make_initrd() {
 	cp "$KSELFTEST" "$r/vm/tests/pwm-imx-tpm.sh"
 	cp "$here/guest-ktap.sh" "$r/vm/tests/guest-ktap.sh"
 	cp "$here/guest-irqsoff.sh" "$r/vm/tests/guest-irqsoff.sh"
+	cp "$here/irqsoff-guest.sh" "$r/vm/tests/irqsoff-guest.sh"
 	if [[ -n $guest ]]; then
 		cp "$guest" "$r/vm/guest"
 	else
@@ -564,6 +580,47 @@ upstream_kernel_setup() {
 	BUILTIN=1
 	DRIVER_NAME=imx7ulp-tpm-pwm
 	vm_log "$name: the upstream series' kernel $KREL ($b)"
+}
+
+# mainline_module ARCH SERIES: VM_MAINLINE_SRC's pwm-imx-tpm-mainline.ko for
+# KREL (matrix.sh for Debian's kernels, the debug kernel's own build for
+# it), cached per source; sets MAINLINE_KO.
+mainline_module() {
+	local arch=$1 series=$2 ko=pwm-imx-tpm-mainline.ko dir hash
+	MAINLINE_KO=
+	[[ -n ${VM_MAINLINE_SRC:-} ]] || return 0
+	hash=$( (cd "$VM_MAINLINE_SRC" && find . -type f -print0 | sort -z | xargs -0 sha256sum) |
+		sha256sum | cut -c1-16)
+	dir=$(deb_cache_dir)/vm/ko/$KREL/mainline-$hash
+	if [[ ! -s $dir/$ko ]]; then
+		deb_with_lock vm-build mainline_module_locked "$arch" "$series" "$dir"
+	fi
+	[[ -s $dir/$ko ]] || vm_die "$ko was not built for $KREL"
+	MAINLINE_KO=$dir/$ko
+}
+
+mainline_module_locked() {
+	local arch=$1 series=$2 dir=$3 ko=pwm-imx-tpm-mainline.ko log vm bdir
+	[[ -s $dir/$ko ]] && return 0
+	mkdir -p "$dir" "$LOGDIR"
+	log=$LOGDIR/build-$KREL-${ko%.ko}.log
+	vm_log "build $ko for $KREL (log: ${log#"$top"/})"
+	rm -rf "$dir/src"
+	cp -r "$VM_MAINLINE_SRC" "$dir/src"
+	if [[ -n $DEBUG_KERNEL ]]; then
+		DEBUG_KERNEL_SERIES=$DEBUG_SERIES "$DEBUG_KERNEL_SH" kmake "$dir/src" W=1 modules >"$log" 2>&1 ||
+			vm_die "building $ko failed: $(tail -n 15 "$log")"
+		bdir=$dir/src
+	else
+		wait_matrix
+		"$MATRIX_SH" "$dir/src" "$arch:$series" >"$log" 2>&1 ||
+			vm_die "building $ko failed (matrix.sh; W=1 C=1, no warning): $(grep -vE '^matrix: (unpack|download|index|build|ready|done|note)' "$log" | tail -n 15)"
+		bdir=$(deb_cache_dir)/chroot/${SUITE%-backports}/build/$KREL
+	fi
+	vm=$(modinfo -F vermagic "$bdir/$ko" 2>/dev/null || true)
+	[[ $vm == "$KREL "* ]] || vm_die "$ko: vermagic '$vm' is not for $KREL"
+	cp "$bdir/$ko" "$dir/$ko.new"
+	mv "$dir/$ko.new" "$dir/$ko"
 }
 
 debug_modules_locked() {
@@ -917,6 +974,7 @@ prepare() {
 		build_modules "$arch" "$series"
 		kernel_tree "$arch"
 	fi
+	mainline_module "$arch" "$series"
 	busybox_bin "$arch"
 	CDEV=
 	# /dev/pwmchipN (the PWM waveform API) exists since 6.13.
@@ -1075,10 +1133,15 @@ boot() {
 #   the period, where less was asked.
 # Requested values that awk's doubles cannot hold exactly (2^53 and up)
 # are only compared, as digit strings.
+# VM_MEASURED_DRIVER (make bench's pair guests: mainline's driver,
+# imx7ulp-tpm-pwm, measured beside this one): the PWM_DEBUG lines of that
+# driver are its measured behaviour, not problems of the run; counted in
+# LOG.measured-debug.
 bad_lines() {
-	rm -f "$1.inversed-rounding"
+	rm -f "$1.inversed-rounding" "$1.measured-debug"
 	grep -E "$BAD_RE" "$1" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' |
-		awk -v known="$1.inversed-rounding" '
+		MEASURED=${VM_MEASURED_DRIVER:-} DEBUG_RE=$PWM_DEBUG_RE awk -v known="$1.inversed-rounding" \
+			-v measured="$1.measured-debug" '
 		# x <= y for decimal digit strings
 		function le(x, y) {
 			sub(/^0+/, "", x)
@@ -1109,8 +1172,10 @@ bad_lines() {
 				a[4] + a[6] >= a[5] && a[4] + a[6] <= a[5] + 1
 		}
 		known_limit($0) { n++; next }
+		ENVIRON["MEASURED"] != "" && index($0, ENVIRON["MEASURED"] " ") == 1 &&
+		    $0 ~ ENVIRON["DEBUG_RE"] { m++; next }
 		!seen[$0]++
-		END { if (n) print n > known }' || true
+		END { if (n) print n > known; if (m) print m > measured }' || true
 }
 
 # One run for the "run" command.
@@ -1167,6 +1232,9 @@ summarize_run() {
 	esac
 	if [[ -s $log.inversed-rounding ]]; then
 		vm_log "$name: $(cat "$log.inversed-rounding") PWM_DEBUG \"Wrong rounding\" lines of the two documented limits (inversed states within what the offset lost; 0 % inversed at the longest period; README \"Behaviour\")"
+	fi
+	if [[ -s $log.measured-debug ]]; then
+		vm_log "$name: $(cat "$log.measured-debug") PWM_DEBUG lines of $VM_MEASURED_DRIVER, the driver measured beside this one (its behaviour, not problems of the run)"
 	fi
 	if [[ -s $log.problems ]]; then
 		sed 's/^/    /' "$log.problems" >&2
