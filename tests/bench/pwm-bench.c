@@ -598,8 +598,8 @@ int main(int argc, char **argv)
 	printf("# %-10s %7s %10s %10s %10s %7s %10s %6s %8s %8s %8s %8s %6s %8s %6s %8s %8s %8s\n",
 	       "period", "applies", "floor med", "lat med", "lat p90",
 	       "lat/flr", "excess med", "CPU %", "CPU med", "CPU p90",
-	       "GETWF", "sleep", "regs", "drv med", "drv %", "switches", "glitches",
-	       "periods");
+	       use_sysfs ? "read" : "GETWF", "sleep", "regs", "drv med",
+	       "drv %", "switches", "glitches", "periods");
 	for (i = 6; i < argc; i++) {
 		uint64_t p = strtoull(argv[i], NULL, 0);
 		int target = p >= 1000000;
