@@ -136,7 +136,7 @@ if [ "${BENCH_PAIR:-1}" = 1 ]; then
 		VM_MAINLINE_SRC=$mlsrc VM_MEASURED_DRIVER=imx7ulp-tpm-pwm VM_LOGDIR=$logroot/pair \
 			VM_QEMU_ARGS="-icount shift=$shift_,sleep=off" \
 			run_guest pair "$target" model "$here/pair-guest.sh" 3600 \
-			bench -b "$bus_ns" "$pair_count" 100000 1000000 10000000 100000000 \
+			bench "-b $bus_ns" "$pair_count" 100000 1000000 10000000 100000000 \
 			-- -q -C 0,5
 		pair_log=$logroot/pair/${target/:/-}-model.log
 		pair_selftest "$pair_log"

@@ -7,10 +7,10 @@
 # bench-src, built by vm.sh from VM_MAINLINE_SRC), each bound in turn to
 # the model's device pwm-imx-tpm and measured the same way.
 #
-# usage: pair-guest.sh bench [-b BUS_NS | -w] COUNT PERIOD_NS... [-- KSELFTEST_ARGS...]
+# usage: pair-guest.sh bench "PWM_BENCH_OPTS" COUNT PERIOD_NS... [-- KSELFTEST_ARGS...]
 #        pair-guest.sh irqsoff IRQSOFF_ARGS...
 #
-# bench: pwm-bench -s -n (sysfs: mainline's driver has only .apply, so
+# bench: pwm-bench -s -n PWM_BENCH_OPTS (one word: "-b BUS_NS", "-w"; sysfs: mainline's driver has only .apply, so
 # no /dev/pwmchipN on 7.3; measured, the latency and CPU targets are
 # make bench's first part's, through the character device) on channel 0,
 # then the kselftest with KSELFTEST_ARGS, for each driver. Points: each
@@ -29,32 +29,22 @@ DEV=/sys/bus/platform/devices/pwm-imx-tpm
 THIS=pwm-imx-tpm
 MAINLINE=imx7ulp-tpm-pwm
 P=/sys/module/imx_tpm_model/parameters
-PASSED=0
-FAILED=0
-SKIPPED=0
 
-pt() {
-	if [ "$1" = 0 ]; then
-		PASSED=$((PASSED + 1))
-		echo "ok - $2"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok - $2"
-	fi
-}
+# shellcheck source=../vm/guest-ktap.sh source-path=SCRIPTDIR
+. /vm/tests/guest-ktap.sh
 
 # add the "NAME: N passed, M failed[, K skipped]" line of file $1
 add_totals() {
 	_l=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
 	if [ -z "$_l" ]; then
-		pt 1 "$2: a result line"
+		result 1 "$2: a result line"
 		return
 	fi
 	# shellcheck disable=SC2086 # the words of the line
 	set -- $_l
-	PASSED=$((PASSED + $2))
-	FAILED=$((FAILED + $4))
-	[ -n "${6:-}" ] && SKIPPED=$((SKIPPED + $6))
+	KTAP_PASSED=$((KTAP_PASSED + $2))
+	KTAP_FAILED=$((KTAP_FAILED + $4))
+	[ -n "${6:-}" ] && KTAP_SKIPPED=$((KTAP_SKIPPED + $6))
 }
 
 chip() {
@@ -77,30 +67,23 @@ to_mainline() {
 			echo pwm-imx-tpm >"/sys/bus/platform/drivers/$MAINLINE/bind"; }
 	_b=$(bound)
 	echo "# pair: $(chip) bound to ${_b:-nothing}; the model's next values: $(cat /sys/kernel/debug/imx-tpm-model/next)"
-	pt "$([ "$_b" = "$MAINLINE" ] && echo 0 || echo 1)" "mainline's driver $MAINLINE bound to the model's device after $THIS was unbound"
+	result "$([ "$_b" = "$MAINLINE" ] && echo 0 || echo 1)" "mainline's driver $MAINLINE bound to the model's device after $THIS was unbound"
 	[ "$_b" = "$MAINLINE" ]
 }
 
 mode=$1
 shift
 if [ "$(bound)" != "$THIS" ] || [ -z "$(chip)" ]; then
-	pt 1 "$THIS bound to the model's device, with a chip"
-	echo "pair: $PASSED passed, $FAILED failed"
+	result 1 "$THIS bound to the model's device, with a chip"
+	ktap_end pair
 	exit 1
 fi
 
 case $mode in
 bench)
-	opts=
-	while [ $# -gt 0 ]; do
-		case $1 in
-		-b) opts="$opts -b $2"; shift 2 ;;
-		-w) opts="$opts -w"; shift ;;
-		*) break ;;
-		esac
-	done
-	count=$1
-	shift
+	opts=$1
+	count=$2
+	shift 2
 	periods=
 	np=0
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
@@ -122,7 +105,7 @@ bench)
 			>/tmp/bench.$who 2>&1
 		sed "s/^# result:/# result $who:/" /tmp/bench.$who
 		n=$(grep -c '^# result:' /tmp/bench.$who)
-		pt "$([ "$n" = "$np" ] && echo 0 || echo 1)" "$who driver measured at $n of $np periods"
+		result "$([ "$n" = "$np" ] && echo 0 || echo 1)" "$who driver measured at $n of $np periods"
 		if [ "$who" = this ]; then
 			# this driver: no glitch, no refused write, whatever the path
 			sed -n 's/^# result: //p' /tmp/bench.this >/tmp/bench.this.r
@@ -131,7 +114,7 @@ bench)
 				f=$(echo "$line" | sed -n 's/.* failed=\([0-9]*\).*/\1/p')
 				r=$(echo "$line" | sed -n 's/.* periods=\([0-9]*\).*/\1/p')
 				p=$(echo "$line" | sed -n 's/^period_ns=\([0-9]*\).*/\1/p')
-				pt "$([ "$g" = 0 ] && [ "$f" = 0 ] && [ "${r:-0}" -gt 0 ] && echo 0 || echo 1)" \
+				result "$([ "$g" = 0 ] && [ "$f" = 0 ] && [ "${r:-0}" -gt 0 ] && echo 0 || echo 1)" \
 					"this driver through sysfs, period $p ns: $g glitches, $f refused writes, $r periods checked"
 			done </tmp/bench.this.r
 		fi
@@ -159,9 +142,4 @@ irqsoff)
 	;;
 esac
 
-if [ "$SKIPPED" -gt 0 ]; then
-	echo "pair: $PASSED passed, $FAILED failed, $SKIPPED skipped"
-else
-	echo "pair: $PASSED passed, $FAILED failed"
-fi
-[ "$FAILED" = 0 ]
+ktap_end pair
