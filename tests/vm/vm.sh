@@ -1137,9 +1137,11 @@ boot() {
 # imx7ulp-tpm-pwm, measured beside this one): the PWM_DEBUG lines of that
 # driver are its measured behaviour, not problems of the run; counted in
 # LOG.measured-debug.
+# Each kernel message is in the log twice, from the console and from the
+# guest's dmesg at the end: counted once, by its timestamp and text.
 bad_lines() {
 	rm -f "$1.inversed-rounding" "$1.measured-debug"
-	grep -E "$BAD_RE" "$1" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' |
+	grep -E "$BAD_RE" "$1" | awk '!seen[$0]++' | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' |
 		MEASURED=${VM_MEASURED_DRIVER:-} DEBUG_RE=$PWM_DEBUG_RE awk -v known="$1.inversed-rounding" \
 			-v measured="$1.measured-debug" '
 		# x <= y for decimal digit strings
