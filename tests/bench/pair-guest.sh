@@ -10,12 +10,13 @@
 # usage: pair-guest.sh bench "PWM_BENCH_OPTS" COUNT PERIOD_NS... [-- KSELFTEST_ARGS...]
 #        pair-guest.sh irqsoff IRQSOFF_ARGS...
 #
-# bench: pwm-bench -s -n PWM_BENCH_OPTS (one word: "-b BUS_NS", "-w"; sysfs: mainline's driver has only .apply, so
-# no /dev/pwmchipN on 7.3; measured, the latency and CPU targets are
-# make bench's first part's, through the character device) on channel 0,
-# then the kselftest with KSELFTEST_ARGS, for each driver. Points: each
-# driver measured at every period; this driver without a glitch or a
-# refused write at each (mainline's are reported). The kselftests'
+# bench: pwm-bench -s -n PWM_BENCH_OPTS (one word: "-b BUS_NS" or "-w")
+# on channel 0, then the kselftest with KSELFTEST_ARGS, for each driver.
+# Through sysfs: mainline's driver has only .apply, so no /dev/pwmchipN on
+# 7.3. Measured only: the latency and CPU targets are make bench's first
+# part's, through the character device. Points: each driver measured at
+# every period; this driver without a glitch or a refused write at each
+# (mainline's are reported). The kselftests'
 # output goes to the console with "ks-this: " and "ks-mainline: " before
 # each line, for bench.sh to total and hold to the budget (this driver)
 # or report (mainline).
