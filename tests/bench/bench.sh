@@ -73,7 +73,7 @@ export VM_EXTRA_SRC=$here/pwm-bench.c
 # budget of the model path; mainline's totals are reported
 pair_selftest() {
 	local log=$1 who f krel kp kf kx ks
-	krel=$(sed -nE 's/^# vm\.sh [^:]+: ([^,]+),.*/\1/p' "$log" | head -n 1)
+	krel=$(guest_krel "$log")
 	for who in this mainline; do
 		f=$logroot/pair/kselftest-$who.log
 		sed -n "s/^ks-$who: //p" "$log" >"$f"

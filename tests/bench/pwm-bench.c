@@ -230,16 +230,28 @@ static int sysfs_put(int fd, uint64_t ns)
 	return pwrite(fd, buf, len, 0) == len ? 0 : -1;
 }
 
-/* -s: the number in an open sysfs file */
-static uint64_t sysfs_get(int fd)
+/* -s: the number in an open sysfs file; -1 and errno if it cannot be read */
+static int sysfs_get(int fd, uint64_t *v)
 {
 	char buf[32];
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 
 	if (n < 0)
-		return 0;
+		return -1;
 	buf[n] = '\0';
-	return strtoull(buf, NULL, 10);
+	*v = strtoull(buf, NULL, 10);
+	return 0;
+}
+
+/* -s: write @ch to CHIPDIR's "export" or "unexport" */
+static int sysfs_chip_put(const char *chipdir, const char *file,
+			  unsigned int ch)
+{
+	char path[300], num[16];
+
+	snprintf(path, sizeof(path), "%s/%s", chipdir, file);
+	snprintf(num, sizeof(num), "%u", ch);
+	return write_file(path, num);
 }
 
 /*
@@ -252,8 +264,10 @@ static uint64_t sysfs_get(int fd)
  */
 static int sysfs_start(const struct pwmchip_waveform *wf)
 {
-	uint64_t duty = sysfs_get(duty_fd);
+	uint64_t duty;
 
+	if (sysfs_get(duty_fd, &duty))
+		return -1;
 	write_file(enable_path, "0");
 	if (duty > wf->period_length_ns && sysfs_put(period_fd, duty))
 		return -1;
@@ -354,7 +368,7 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 	uint64_t n, other, lat_sum = 0, cpu_sum = 0, nsw = 0, drv_sum = 0, nio = 0;
 	struct setting s[CHUNK + 1];
 	struct pwmchip_waveform wf, gwf = { .hwpwm = ch };
-	char rbuf[32];
+	uint64_t rd;
 	int64_t *floor, *lat, *excess, *ratio, *cpu, *getcpu, *drv, *slp;
 	unsigned int ps = 0;
 	size_t i, ns = 0;
@@ -398,8 +412,9 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 		       strerror(errno));
 		return -1;
 	}
-	s[0] = (struct setting){ n << ps, (n / 2) << ps };
-	if (use_sysfs && model_next(ch, &s[0])) {
+	if (!use_sysfs) {
+		s[0] = (struct setting){ n << ps, (n / 2) << ps };
+	} else if (model_next(ch, &s[0])) {
 		printf("# cannot read the model's next values\n");
 		return -1;
 	}
@@ -476,7 +491,7 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 		/* for comparison: the CPU time of reading the waveform back */
 		c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 		if (use_sysfs) {
-			if (pread(duty_fd, rbuf, sizeof(rbuf), 0) < 0)
+			if (sysfs_get(duty_fd, &rd))
 				r->failed_ioctl++;
 		} else {
 			ioctl(fd, PWM_IOCTL_GETWF, &gwf);
@@ -484,8 +499,9 @@ static int bench_one(int fd, unsigned int ch, uint64_t period_ns, size_t count,
 		c1 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 		getcpu[i] = c1 - c0;
 
-		s[ns] = (struct setting){ pn << ps, dn << ps };
-		if (use_sysfs && model_next(ch, &s[ns])) {
+		if (!use_sysfs) {
+			s[ns] = (struct setting){ pn << ps, dn << ps };
+		} else if (model_next(ch, &s[ns])) {
 			printf("# cannot read the model's next values\n");
 			return -1;
 		}
@@ -559,14 +575,12 @@ int main(int argc, char **argv)
 	}
 	rnd_state = now_ns(CLOCK_MONOTONIC) | 1;
 	if (use_sysfs) {
-		char path[300], num[16];
+		char path[300];
 
 		fd = -1;
-		snprintf(path, sizeof(path), "%s/export", argv[1]);
-		snprintf(num, sizeof(num), "%u", ch);
-		if (write_file(path, num))
-			printf("# %s %u: %s (already exported?)\n", path, ch,
-			       strerror(errno));
+		if (sysfs_chip_put(argv[1], "export", ch))
+			printf("# %s/export %u: %s (already exported?)\n",
+			       argv[1], ch, strerror(errno));
 		snprintf(path, sizeof(path), "%s/pwm%u/period", argv[1], ch);
 		period_fd = open(path, O_RDWR);
 		snprintf(path, sizeof(path), "%s/pwm%u/duty_cycle", argv[1], ch);
@@ -656,14 +670,10 @@ int main(int argc, char **argv)
 	}
 	memset(&r, 0, sizeof(r));
 	if (use_sysfs) {
-		char path[300], num[16];
-
 		write_file(enable_path, "0");
 		close(period_fd);
 		close(duty_fd);
-		snprintf(path, sizeof(path), "%s/unexport", argv[1]);
-		snprintf(num, sizeof(num), "%u", ch);
-		write_file(path, num);
+		sysfs_chip_put(argv[1], "unexport", ch);
 	} else {
 		ioctl(fd, PWM_IOCTL_FREE, ch);
 		close(fd);

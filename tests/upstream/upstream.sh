@@ -434,9 +434,9 @@ guest_run() {
 		>"$log" 2>&1 || rc=$?
 	grep -E '^vm: |Totals' "$log" | tail -n 12 | sed "s/^/  $which: /"
 	TOTALS[$which]=$(ktap_totals "$glog")
-	# the PWM core's PWM_DEBUG lines (budget.sh PWM_DEBUG_RE)
-	# each message once: the log has the console's and the dmesg's copy
-	PWMDEBUG[$which]=$(grep -E "$PWM_DEBUG_RE" "$glog" | sort -u | grep -c . || true)
+	# the PWM core's PWM_DEBUG messages (budget.sh PWM_DEBUG_RE), each
+	# once (log_messages)
+	PWMDEBUG[$which]=$(log_messages "$PWM_DEBUG_RE" "$glog" | grep -c . || true)
 	# vm.sh counts the "Wrong rounding" lines of the documented limits
 	# of inversed states apart (README "Behaviour"): not problems
 	KNOWN[$which]=$(cat "$glog.inversed-rounding" 2>/dev/null || echo 0)

@@ -91,6 +91,13 @@ PWM_DEBUG_RE+='|Unexpected return value from __pwm_round_waveform|Unexpected set
 PWM_DEBUG_RE+='|Please implement the \.get_state\(\) callback'
 PWM_DEBUG_RE+='|requested disabled, but yielded enabled'
 
+# log_messages RE LOG: the lines of a guest's LOG that match RE, each
+# kernel message once: the log has every message twice, the console's copy
+# and the guest's dmesg at the end (the same timestamp and text)
+log_messages() {
+	grep -aE "$1" "$2" | awk '!seen[$0]++'
+}
+
 # ktap_totals LOG: "PASS FAIL XFAIL SKIP" of the last "# Totals:" line of
 # LOG; nothing when it has none.
 ktap_totals() {

@@ -12,6 +12,12 @@ total_passed=0
 total_failed=0
 total_skipped=0
 
+# guest_krel LOG: the kernel release the guest of LOG booted (vm.sh's
+# "# vm.sh TARGET: KREL, ..." line)
+guest_krel() {
+	sed -nE 's/^# vm\.sh [^:]+: ([^,]+),.*/\1/p' "$1" | head -n 1
+}
+
 # run_guest NAME TARGET PATH SCRIPT TIMEOUT [ARGS...]: one guest run; adds
 # the result line "NAME: N passed, M failed[, K skipped]" of its log to the
 # totals.
@@ -49,7 +55,7 @@ run_guest() {
 	if [[ $script == - ]]; then
 		local nch krel kp kf kx ks
 		nch=$(ktap_channels "$@")
-		krel=$(sed -nE 's/^# vm\.sh [^:]+: ([^,]+),.*/\1/p' "$log" | head -n 1)
+		krel=$(guest_krel "$log")
 		read -r kp kf kx ks <<<"$(ktap_totals "$log")"
 		if [[ -n $nch && -n $krel && -n $ks ]]; then
 			if ! ktap_budget_check "$name" "$path" "$krel" "$nch" "$ks" "$kx"; then

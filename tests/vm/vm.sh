@@ -240,8 +240,20 @@ wait_matrix() {
 	done
 }
 
+# ko_install KO DIR: KO, built for KREL (its vermagic says so, or the run
+# dies), into DIR under its own name (a copy, then a rename: a cache entry
+# is whole or absent)
+ko_install() {
+	local ko=$1 dir=$2 name vm
+	name=${ko##*/}
+	vm=$(modinfo -F vermagic "$ko" 2>/dev/null || true)
+	[[ $vm == "$KREL "* ]] || vm_die "$name: vermagic '$vm' is not for $KREL"
+	cp "$ko" "$dir/$name.new"
+	mv "$dir/$name.new" "$dir/$name"
+}
+
 build_modules_locked() {
-	local arch=$1 series=$2 chroot=$3 dir=$4 bdir log src ko vm
+	local arch=$1 series=$2 chroot=$3 dir=$4 bdir log src ko
 	[[ -s $dir/pwm-imx-tpm.ko && -s $dir/imx-tpm-model.ko && -s $dir/late-clk.ko ]] && return 0
 	mkdir -p "$dir" "$LOGDIR"
 	bdir=$(deb_cache_dir)/chroot/$chroot/build/$KREL
@@ -255,14 +267,10 @@ build_modules_locked() {
 			grep -vE '^matrix: (unpack|download|index|build|ready|done|note)' "$log" | tail -n 15 | sed 's/^/  /' >&2
 		fi
 		[[ -s $bdir/$ko ]] || vm_die "$ko was not built for $KREL (see $log)"
-		mkdir -p "$dir/new"
 		# the model's directory also builds late-clk.ko (dt-late path)
 		[[ $ko == imx-tpm-model.ko && -s $bdir/late-clk.ko ]] &&
 			cp "$bdir/late-clk.ko" "$dir/late-clk.ko"
-		cp "$bdir/$ko" "$dir/new/$ko"
-		vm=$(modinfo -F vermagic "$dir/new/$ko" 2>/dev/null || true)
-		[[ $vm == "$KREL "* ]] || vm_die "$ko: vermagic '$vm' is not for $KREL"
-		mv "$dir/new/$ko" "$dir/$ko"
+		ko_install "$bdir/$ko" "$dir"
 	done
 }
 
@@ -600,7 +608,7 @@ mainline_module() {
 }
 
 mainline_module_locked() {
-	local arch=$1 series=$2 dir=$3 ko=pwm-imx-tpm-mainline.ko log vm bdir
+	local arch=$1 series=$2 dir=$3 ko=pwm-imx-tpm-mainline.ko log bdir
 	[[ -s $dir/$ko ]] && return 0
 	mkdir -p "$dir" "$LOGDIR"
 	log=$LOGDIR/build-$KREL-${ko%.ko}.log
@@ -617,14 +625,11 @@ mainline_module_locked() {
 			vm_die "building $ko failed (matrix.sh; W=1 C=1, no warning): $(grep -vE '^matrix: (unpack|download|index|build|ready|done|note)' "$log" | tail -n 15)"
 		bdir=$(deb_cache_dir)/chroot/${SUITE%-backports}/build/$KREL
 	fi
-	vm=$(modinfo -F vermagic "$bdir/$ko" 2>/dev/null || true)
-	[[ $vm == "$KREL "* ]] || vm_die "$ko: vermagic '$vm' is not for $KREL"
-	cp "$bdir/$ko" "$dir/$ko.new"
-	mv "$dir/$ko.new" "$dir/$ko"
+	ko_install "$bdir/$ko" "$dir"
 }
 
 debug_modules_locked() {
-	local dir=$1 ko sub log vm
+	local dir=$1 ko sub log
 	[[ -s $dir/pwm-imx-tpm.ko && -s $dir/imx-tpm-model.ko ]] && return 0
 	rm -rf "$dir/src"
 	mkdir -p "$dir/src/drv" "$LOGDIR"
@@ -636,10 +641,7 @@ debug_modules_locked() {
 		vm_log "build $ko for $KREL (log: ${log#"$top"/})"
 		DEBUG_KERNEL_SERIES=$DEBUG_SERIES "$DEBUG_KERNEL_SH" kmake "$dir/src/$sub" W=1 modules >"$log" 2>&1 ||
 			vm_die "building $ko failed: $(tail -n 15 "$log")"
-		vm=$(modinfo -F vermagic "$dir/src/$sub/$ko" 2>/dev/null || true)
-		[[ $vm == "$KREL "* ]] || vm_die "$ko: vermagic '$vm' is not for $KREL"
-		cp "$dir/src/$sub/$ko" "$dir/$ko.new"
-		mv "$dir/$ko.new" "$dir/$ko"
+		ko_install "$dir/src/$sub/$ko" "$dir"
 	done
 }
 
@@ -1137,11 +1139,10 @@ boot() {
 # imx7ulp-tpm-pwm, measured beside this one): the PWM_DEBUG lines of that
 # driver are its measured behaviour, not problems of the run; counted in
 # LOG.measured-debug.
-# Each kernel message is in the log twice, from the console and from the
-# guest's dmesg at the end: counted once, by its timestamp and text.
+# Each kernel message counts once (budget.sh log_messages).
 bad_lines() {
 	rm -f "$1.inversed-rounding" "$1.measured-debug"
-	grep -E "$BAD_RE" "$1" | awk '!seen[$0]++' | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' |
+	log_messages "$BAD_RE" "$1" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' |
 		MEASURED=${VM_MEASURED_DRIVER:-} DEBUG_RE=$PWM_DEBUG_RE awk -v known="$1.inversed-rounding" \
 			-v measured="$1.measured-debug" '
 		# x <= y for decimal digit strings
